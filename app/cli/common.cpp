@@ -1,0 +1,49 @@
+#include "cli/common.h"
+
+#include "graph/design_io.h"
+
+#include <cstdio>
+
+namespace archscope::cli {
+
+int loadAndAnalyze(const Args& args, const std::string& file, Graph* g, Analysis* a, std::ostream& err, const char* cmd) {
+    LoadResult lr = loadDesign(file, g);
+    if (!lr.ok) { err << "archscope " << cmd << ": " << lr.error << "\n"; return 2; }
+    AnalyzeOptions opt;
+    for (auto& s : args.values("--set")) {
+        std::string name, msg;
+        int64_t v;
+        if (!parseBinding(s, &name, &v, &msg)) { err << "archscope " << cmd << ": --set " << msg << "\n"; return 2; }
+        opt.bindings[name] = v;
+    }
+    if (args.has("--max-elements")) {
+        try {
+            opt.maxElements = std::stoll(args.value("--max-elements"));
+        } catch (...) {
+            err << "archscope " << cmd << ": --max-elements must be an integer\n";
+            return 2;
+        }
+    }
+    *a = analyze(*g, opt);
+    return 0;
+}
+
+std::string humanCount(double v) {
+    const char* units[] = {"", "K", "M", "G", "T", "P"};
+    int u = 0;
+    while (v >= 1000 && u < 5) { v /= 1000; ++u; }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u ? "%.2f%s" : "%.0f%s", v, units[u]);
+    return buf;
+}
+
+std::string humanBytes(double v) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int u = 0;
+    while (v >= 1024 && u < 4) { v /= 1024; ++u; }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, u ? "%.2f %s" : "%.0f %s", v, units[u]);
+    return buf;
+}
+
+}  // namespace archscope::cli

@@ -1,0 +1,295 @@
+#include "graph/design_io.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace archscope {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+struct LoadError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string& where, const std::string& msg) { throw LoadError(where + ": " + msg); }
+
+const json& need(const json& obj, const char* key, const std::string& where) {
+    auto it = obj.find(key);
+    if (it == obj.end()) fail(where, std::string("missing field \"") + key + "\"");
+    return *it;
+}
+
+std::string needString(const json& obj, const char* key, const std::string& where) {
+    const json& v = need(obj, key, where);
+    if (!v.is_string()) fail(where + "." + key, "must be a string, got " + std::string(v.type_name()));
+    return v.get<std::string>();
+}
+
+AttrValue attrFromJson(const json& v, const std::string& where) {
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_number_integer()) return v.get<int64_t>();
+    if (v.is_number_float()) return v.get<double>();
+    if (v.is_string()) return v.get<std::string>();
+    if (v.is_array()) {
+        std::vector<int64_t> r;
+        for (auto& e : v) {
+            if (!e.is_number_integer()) fail(where, "lists may only hold integers");
+            r.push_back(e.get<int64_t>());
+        }
+        return r;
+    }
+    fail(where, std::string("unsupported attribute value of type ") + v.type_name());
+}
+
+json attrToJson(const AttrValue& v) {
+    return std::visit([](auto&& x) -> json { return json(x); }, v);
+}
+
+PortRef parseEndpoint(const json& v, const std::string& where) {
+    if (!v.is_string()) fail(where, "must be a string \"node:port\"");
+    std::string s = v.get<std::string>();
+    auto c = s.find(':');
+    if (c == std::string::npos || c == 0 || c + 1 == s.size()) fail(where, "\"" + s + "\" is not of the form \"node:port\"");
+    return {s.substr(0, c), s.substr(c + 1)};
+}
+
+void parseNodes(const json& arr, const std::string& where, Graph* g) {
+    if (!arr.is_array()) fail(where, "must be an array");
+    for (size_t i = 0; i < arr.size(); ++i) {
+        std::string w = where + "[" + std::to_string(i) + "]";
+        const json& jn = arr[i];
+        if (!jn.is_object()) fail(w, "must be an object");
+        Node n;
+        n.id = needString(jn, "id", w);
+        n.op = needString(jn, "op", w);
+        if (!isValidId(n.id)) fail(w + ".id", "\"" + n.id + "\" is not a valid id (letters, digits, _ . -; starts with a letter; at most 128)");
+        if (auto it = jn.find("label"); it != jn.end()) {
+            if (!it->is_string()) fail(w + ".label", "must be a string");
+            n.label = it->get<std::string>();
+        }
+        if (auto it = jn.find("pos"); it != jn.end()) {
+            if (!it->is_array() || it->size() != 2 || !(*it)[0].is_number() || !(*it)[1].is_number())
+                fail(w + ".pos", "must be [x, y]");
+            n.x = (*it)[0].get<double>();
+            n.y = (*it)[1].get<double>();
+        }
+        if (auto it = jn.find("attrs"); it != jn.end()) {
+            if (!it->is_object()) fail(w + ".attrs", "must be an object");
+            for (auto& [k, v] : it->items()) n.attrs[k] = attrFromJson(v, w + ".attrs." + k);
+        }
+        if (!g->addNode(std::move(n))) fail(w + ".id", "duplicate node id \"" + jn["id"].get<std::string>() + "\"");
+    }
+}
+
+void parseRest(const json& root, Graph* g) {
+    if (auto it = root.find("edges"); it != root.end()) {
+        if (!it->is_array()) fail("edges", "must be an array");
+        for (size_t i = 0; i < it->size(); ++i) {
+            std::string w = "edges[" + std::to_string(i) + "]";
+            const json& e = (*it)[i];
+            if (!e.is_object()) fail(w, "must be an object {\"from\": \"node:port\", \"to\": \"node:port\"}");
+            PortRef from = parseEndpoint(need(e, "from", w), w + ".from");
+            PortRef to = parseEndpoint(need(e, "to", w), w + ".to");
+            if (g->source(to)) fail(w + ".to", "input \"" + to.node + ":" + to.port + "\" already has an edge");
+            g->connect(from, to);
+        }
+    }
+    if (auto it = root.find("groups"); it != root.end()) {
+        if (!it->is_array()) fail("groups", "must be an array");
+        for (size_t i = 0; i < it->size(); ++i) {
+            std::string w = "groups[" + std::to_string(i) + "]";
+            const json& jg = (*it)[i];
+            if (!jg.is_object()) fail(w, "must be an object");
+            Group gr;
+            gr.id = needString(jg, "id", w);
+            if (jg.contains("label")) gr.label = needString(jg, "label", w);
+            if (jg.contains("collapsed")) {
+                if (!jg["collapsed"].is_boolean()) fail(w + ".collapsed", "must be true or false");
+                gr.collapsed = jg["collapsed"].get<bool>();
+            }
+            const json& ns = need(jg, "nodes", w);
+            if (!ns.is_array()) fail(w + ".nodes", "must be an array of node ids");
+            for (auto& n : ns) {
+                if (!n.is_string() || !g->node(n.get<std::string>())) fail(w + ".nodes", "names a node that does not exist: " + n.dump());
+                gr.nodes.push_back(n.get<std::string>());
+            }
+            g->groups.push_back(std::move(gr));
+        }
+    }
+    if (auto it = root.find("weights"); it != root.end()) {
+        if (!it->is_object()) fail("weights", "must be an object");
+        if (it->contains("file")) g->weights.file = needString(*it, "file", "weights");
+        if (it->contains("seed")) {
+            if (!(*it)["seed"].is_number_unsigned()) fail("weights.seed", "must be a non-negative integer");
+            g->weights.seed = (*it)["seed"].get<uint64_t>();
+        }
+    }
+}
+
+void parseRoot(const json& root, Graph* g) {
+    if (!root.is_object()) fail("(root)", "a design file is a JSON object");
+    std::string format = needString(root, "format", "(root)");
+    if (format != "archscope.design") fail("format", "\"" + format + "\" is not an Archscope design (expected \"archscope.design\")");
+    const json& ver = need(root, "version", "(root)");
+    if (!ver.is_number_integer()) fail("version", "must be an integer");
+    int64_t v = ver.get<int64_t>();
+    if (v > kDesignFormatVersion)
+        fail("version", "written by a newer Archscope (design format version " + std::to_string(v) + "; this build reads up to " +
+                            std::to_string(kDesignFormatVersion) + "): update Archscope to open it");
+    if (v < 1) fail("version", "must be at least 1");
+    if (auto it = root.find("metadata"); it != root.end()) {
+        if (!it->is_object()) fail("metadata", "must be an object of strings");
+        for (auto& [k, val] : it->items()) {
+            if (!val.is_string()) fail("metadata." + k, "must be a string");
+            g->metadata[k] = val.get<std::string>();
+        }
+    }
+    if (auto it = root.find("symbols"); it != root.end()) {
+        if (!it->is_array()) fail("symbols", "must be an array");
+        std::set<std::string> seen;
+        for (size_t i = 0; i < it->size(); ++i) {
+            std::string w = "symbols[" + std::to_string(i) + "]";
+            const json& js = (*it)[i];
+            if (!js.is_object()) fail(w, "must be an object {\"name\", \"value\"}");
+            SymbolDef s;
+            s.name = needString(js, "name", w);
+            if (!isValidId(s.name) || s.name.find_first_of(".-") != std::string::npos) fail(w + ".name", "\"" + s.name + "\" is not a valid size name");
+            const json& val = need(js, "value", w);
+            if (!val.is_number_integer() || val.get<int64_t>() <= 0) fail(w + ".value", "must be a positive integer");
+            s.value = val.get<int64_t>();
+            if (js.contains("doc")) s.doc = needString(js, "doc", w);
+            if (!seen.insert(s.name).second) fail(w + ".name", "duplicate size \"" + s.name + "\"");
+            g->symbols.push_back(std::move(s));
+        }
+    }
+    parseNodes(need(root, "nodes", "(root)"), "nodes", g);
+    parseRest(root, g);
+}
+
+}  // namespace
+
+LoadResult parseDesign(const std::string& text, const std::string& fileName, Graph* out) {
+    LoadResult r;
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& e) {
+        size_t pos = std::min<size_t>(e.byte, text.size());
+        size_t line = 1, col = 1;
+        for (size_t i = 0; i + 1 < pos; ++i) {
+            if (text[i] == '\n') { ++line; col = 1; } else ++col;
+        }
+        r.error = fileName + ":" + std::to_string(line) + ":" + std::to_string(col) + ": not valid JSON (" +
+                  std::string(e.what()).substr(std::string(e.what()).find(':') + 2) + ")";
+        return r;
+    }
+    Graph g;
+    try {
+        parseRoot(root, &g);
+    } catch (const LoadError& e) {
+        r.error = fileName + ": " + e.what();
+        return r;
+    } catch (const json::exception& e) {
+        r.error = fileName + ": " + e.what();
+        return r;
+    }
+    *out = std::move(g);
+    r.ok = true;
+    return r;
+}
+
+bool readFile(const std::string& path, std::string* data, std::string* err) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) { *err = path + ": is a directory, not a file"; return false; }
+    std::ifstream f(path, std::ios::binary);
+    if (!f) { *err = path + ": cannot open (" + std::string(std::strerror(errno)) + ")"; return false; }
+    std::ostringstream ss;
+    ss << f.rdbuf();
+    *data = ss.str();
+    return true;
+}
+
+LoadResult loadDesign(const std::string& path, Graph* out) {
+    std::string text, err;
+    if (!readFile(path, &text, &err)) return {false, err};
+    return parseDesign(text, path, out);
+}
+
+std::string serializeDesign(const Graph& g) {
+    json root;
+    root["format"] = "archscope.design";
+    root["version"] = kDesignFormatVersion;
+    json meta = json::object();
+    for (auto& [k, v] : g.metadata) meta[k] = v;
+    root["metadata"] = meta;
+    json syms = json::array();
+    for (auto& s : g.symbols) {
+        json js = {{"name", s.name}, {"value", s.value}};
+        if (!s.doc.empty()) js["doc"] = s.doc;
+        syms.push_back(js);
+    }
+    root["symbols"] = syms;
+    json nodes = json::array();
+    for (auto& n : g.nodes()) {
+        json jn = {{"id", n.id}, {"op", n.op}};
+        if (!n.label.empty()) jn["label"] = n.label;
+        jn["pos"] = {n.x, n.y};
+        json attrs = json::object();
+        for (auto& [k, v] : n.attrs) attrs[k] = attrToJson(v);
+        jn["attrs"] = attrs;
+        nodes.push_back(jn);
+    }
+    root["nodes"] = nodes;
+    json edges = json::array();
+    for (auto& e : g.edges()) edges.push_back({{"from", e.from.node + ":" + e.from.port}, {"to", e.to.node + ":" + e.to.port}});
+    root["edges"] = edges;
+    json groups = json::array();
+    for (auto& gr : g.groups) groups.push_back({{"id", gr.id}, {"label", gr.label}, {"nodes", gr.nodes}, {"collapsed", gr.collapsed}});
+    root["groups"] = groups;
+    root["weights"] = {{"file", g.weights.file}, {"seed", g.weights.seed}};
+    return root.dump(2) + "\n";
+}
+
+bool writeFileAtomic(const std::string& path, const std::string& data, std::string* err) {
+    namespace fs = std::filesystem;
+    fs::path target(path);
+    fs::path tmp = target;
+    tmp += ".tmp-" + std::to_string(::getpid());
+    {
+        std::FILE* f = std::fopen(tmp.c_str(), "wb");
+        if (!f) { *err = path + ": cannot write (" + std::string(std::strerror(errno)) + ")"; return false; }
+        bool ok = std::fwrite(data.data(), 1, data.size(), f) == data.size();
+        ok = std::fflush(f) == 0 && ok;
+        ok = ::fsync(fileno(f)) == 0 && ok;
+        ok = std::fclose(f) == 0 && ok;
+        if (!ok) {
+            *err = path + ": write failed (" + std::string(std::strerror(errno)) + "); the previous file is unchanged";
+            fs::remove(tmp);
+            return false;
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        *err = path + ": cannot replace (" + ec.message() + "); the previous file is unchanged";
+        fs::remove(tmp, ec);
+        return false;
+    }
+    return true;
+}
+
+bool saveDesign(const Graph& g, const std::string& path, std::string* err) {
+    return writeFileAtomic(path, serializeDesign(g), err);
+}
+
+}  // namespace archscope
