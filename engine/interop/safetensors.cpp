@@ -27,7 +27,8 @@ float halfToFloat(uint16_t h) {
 
 }  // namespace
 
-bool parseSafetensors(const std::string& b, const std::string& name, TensorMap* out, std::string* err) {
+bool parseSafetensors(const std::string& b, const std::string& name, TensorMap* out, std::string* err,
+                      std::map<std::string, std::string>* metadata) {
     if (b.size() < 8) return bad(err, name, "too short for a safetensors file");
     uint64_t n = 0;
     for (int i = 0; i < 8; ++i) n |= uint64_t(static_cast<unsigned char>(b[size_t(i)])) << (8 * i);
@@ -42,7 +43,12 @@ bool parseSafetensors(const std::string& b, const std::string& name, TensorMap* 
     size_t base = 8 + n, dataLen = b.size() - base;
     TensorMap m;
     for (auto& [key, v] : h.items()) {
-        if (key == "__metadata__") continue;
+        if (key == "__metadata__") {
+            if (metadata && v.is_object())
+                for (auto& [mk, mv] : v.items())
+                    if (mv.is_string()) (*metadata)[mk] = mv.get<std::string>();
+            continue;
+        }
         if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets"))
             return bad(err, name, "tensor \"" + key + "\" lacks dtype, shape or data_offsets");
         std::string dt = v["dtype"].is_string() ? v["dtype"].get<std::string>() : "";
@@ -98,10 +104,10 @@ std::string encodeSafetensors(const TensorMap& tensors, const std::map<std::stri
     return r;
 }
 
-bool readSafetensors(const std::string& path, TensorMap* out, std::string* err) {
+bool readSafetensors(const std::string& path, TensorMap* out, std::string* err, std::map<std::string, std::string>* metadata) {
     std::string b;
     if (!readFile(path, &b, err)) return false;
-    return parseSafetensors(b, path, out, err);
+    return parseSafetensors(b, path, out, err, metadata);
 }
 
 bool writeSafetensors(const std::string& path, const TensorMap& tensors, std::string* err) {

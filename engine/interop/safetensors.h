@@ -12,8 +12,10 @@ namespace archscope {
 
 using TensorMap = std::map<std::string, Tensor>;
 
-bool readSafetensors(const std::string& path, TensorMap* out, std::string* err);
-bool parseSafetensors(const std::string& bytes, const std::string& name, TensorMap* out, std::string* err);
+bool readSafetensors(const std::string& path, TensorMap* out, std::string* err,
+                     std::map<std::string, std::string>* metadata = nullptr);
+bool parseSafetensors(const std::string& bytes, const std::string& name, TensorMap* out, std::string* err,
+                      std::map<std::string, std::string>* metadata = nullptr);
 std::string encodeSafetensors(const TensorMap& tensors, const std::map<std::string, std::string>& metadata = {});
 bool writeSafetensors(const std::string& path, const TensorMap& tensors, std::string* err);
 

@@ -4,12 +4,12 @@
 
 #include <stdexcept>
 
-#define ARCHSCOPE_CORE_OPS(X) \
-    X(input)                  \
-    X(output)                 \
-    X(linear)                 \
-    X(add)                    \
-    X(relu)
+// Sections keep concurrent additions apart; order within the list does not matter.
+#define ARCHSCOPE_CORE_OPS(X)                 \
+    /* graph boundary */ X(input) X(output)   \
+    /* core */ X(linear) X(add) X(relu)       \
+    /* elementwise, activations, norms */     \
+    /* layout, conv, pooling, sequence */
 
 namespace archscope {
 namespace ops {
