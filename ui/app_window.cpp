@@ -1,17 +1,15 @@
 #include "app_window.h"
 
-#include "graph/analysis.h"
-#include "graph/design_io.h"
+#include "graph_document.h"
+#include "qml_types.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QFileInfo>
 #include <QQmlApplicationEngine>
-#include <QQmlContext>
-#include <QQmlExtensionPlugin>
-#include <QVariantMap>
-
-Q_IMPORT_QML_PLUGIN(Archscope_AppPlugin)
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QTimer>
+#include <QTextStream>
 
 namespace archscope::ui {
 
@@ -21,32 +19,23 @@ QString samplePath() {
     return QStringLiteral(ARCHSCOPE_RESOURCES_DIR "/samples/mlp.json");
 }
 
-int runApp(QApplication& app, const QString& designPath) {
+int runApp(QGuiApplication& app, const QString& designPath) {
+    registerQmlTypes();
+    QQuickStyle::setStyle("Fusion");
+    GraphDocument doc;
     QString path = designPath.isEmpty() ? samplePath() : designPath;
-    Graph g;
-    LoadResult lr = loadDesign(path.toStdString(), &g);
-    QVariantList nodes;
-    QString status;
-    if (lr.ok) {
-        Analysis a = analyze(g, {});
-        for (auto& id : a.order) {
-            const NodeInfo& n = a.nodes.at(id);
-            QString shape = n.outputs.empty() ? QString("-") : QString::fromStdString(shapeStr(n.outputs[0].shape));
-            nodes.append(QVariantMap{{"id", QString::fromStdString(id)}, {"op", QString::fromStdString(g.node(id)->op)}, {"shape", shape}});
-        }
-        status = a.ok() ? QString("%1 nodes, %2 parameters").arg(g.nodes().size()).arg(a.totalParams)
-                        : QString::fromStdString(a.errorText());
-    } else {
-        status = QString::fromStdString(lr.error);
-    }
+    if (!doc.load(path)) QTextStream(stderr) << "archscope: " << doc.message() << "\n";
     QQmlApplicationEngine engine;
-    engine.rootContext()->setContextProperty("designPath", path);
-    engine.rootContext()->setContextProperty("designNodes", nodes);
-    engine.rootContext()->setContextProperty("designStatus", status);
     QObject::connect(&engine, &QQmlApplicationEngine::objectCreationFailed, &app, [] { QCoreApplication::exit(1); },
                      Qt::QueuedConnection);
-    engine.addImportPath(QStringLiteral("qrc:/"));
+    setupEngine(engine);
+    engine.setInitialProperties({{"document", QVariant::fromValue(&doc)}});
     engine.load(QUrl(QStringLiteral("qrc:/Archscope/App/Main.qml")));
+    if (engine.rootObjects().isEmpty()) return 1;
+    // ARCHSCOPE_SCREENSHOT=out.png: save the window once it has settled, then quit (docs, smoke tests).
+    if (QString shot = qEnvironmentVariable("ARCHSCOPE_SCREENSHOT"); !shot.isEmpty())
+        if (auto* w = qobject_cast<QQuickWindow*>(engine.rootObjects().first()))
+            QTimer::singleShot(1500, w, [w, shot] { QCoreApplication::exit(w->grabWindow().save(shot) ? 0 : 1); });
     return app.exec();
 }
 

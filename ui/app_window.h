@@ -1,13 +1,18 @@
-// Builds the application window: loads the root QML module with the design
-// given on the command line, or the built-in sample.
+// Entry points of the Qt side, called by app/main.cpp:
+// runApp() opens the editor window with a design (or the built-in sample);
+// runRender() is `archscope render FILE --view graph -o out.png`, which draws
+// the same QML graph view headlessly and writes the picture.
 #pragma once
 
-#include <QApplication>
+#include <QGuiApplication>
 #include <QString>
+
+class QQmlEngine;
 
 namespace archscope::ui {
 
-int runApp(QApplication& app, const QString& designPath);
-QString samplePath();  // resources/samples/..., the design opened by default
+int runApp(QGuiApplication& app, const QString& designPath);
+int runRender(QGuiApplication& app, const QStringList& args);  // args after "render"
+QString samplePath();  // resources/samples/mlp.json, the design opened by default
 
 }  // namespace archscope::ui

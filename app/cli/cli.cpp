@@ -4,7 +4,7 @@
 
 namespace archscope::cli {
 
-#define ARCHSCOPE_COMMANDS(X) X(ops) X(validate) X(info) X(run)
+#define ARCHSCOPE_COMMANDS(X) X(ops) X(validate) X(info) X(run) X(profile) X(sessions) X(show) X(export) X(devices) X(bench) X(render)
 
 #define ARCHSCOPE_DECLARE(n) Command cmd_##n();
 ARCHSCOPE_COMMANDS(ARCHSCOPE_DECLARE)

@@ -25,6 +25,9 @@ struct PortDef {
     PortType type = PortType::F32;
     std::string doc;
     bool optional = false;
+    // Probe hint on an output (read by engine/probes): "attention" marks
+    // attention probabilities [B, H, Tq, Tk]; "kv_cache" marks a KV-cache tensor.
+    std::string probe;
 };
 
 struct TensorType {
@@ -101,6 +104,7 @@ struct KernelCtx {
 };
 
 struct VulkanOp;  // defined by runtime/vulkan; optional per op
+class Graph;
 
 struct OpDef {
     std::string id;           // stable string id, stored in design files
@@ -120,6 +124,13 @@ struct OpDef {
 
     const VulkanOp* vulkan = nullptr;
     std::string plugin;  // name of the providing plugin, empty for core ops
+
+    // Composite blocks: expand() writes the block's body as a graph whose
+    // "input" nodes are named after the block's input ports and whose "output"
+    // nodes after its output ports; body nodes may be composite too. The
+    // analysis flattens composites into primitives with ids "<block>/<inner>".
+    std::function<bool(const Attrs& attrs, Graph* body, std::string* err)> expand;
+    bool isComposite() const { return bool(expand); }
 
     const PortDef* findInput(const std::string& n) const;
     const PortDef* findOutput(const std::string& n) const;

@@ -30,7 +30,7 @@ std::vector<const OpDef*> OpRegistry::all() const {
 
 bool OpRegistry::add(std::shared_ptr<const OpDef> def, std::string* err) {
     if (!def || def->id.empty()) { if (err) *err = "op definition has no id"; return false; }
-    if (!def->infer) { if (err) *err = "op \"" + def->id + "\" has no shape function"; return false; }
+    if (!def->infer && !def->expand) { if (err) *err = "op \"" + def->id + "\" has neither a shape function nor an expansion"; return false; }
     if (m_ops.count(def->id)) {
         if (err) *err = "duplicate op id \"" + def->id + "\"";
         return false;

@@ -12,65 +12,43 @@ namespace {
 
 std::string q(const std::string& s) { return "\"" + s + "\""; }
 
-bool typeMatches(const AttrDef& d, const AttrValue& v) {
-    switch (d.type) {  // attribute value types, not ops
-    case AttrType::Int: return std::holds_alternative<int64_t>(v);
-    case AttrType::Float: return std::holds_alternative<double>(v) || std::holds_alternative<int64_t>(v);
-    case AttrType::Bool: return std::holds_alternative<bool>(v);
-    case AttrType::String:
-    case AttrType::Enum:
-    case AttrType::Shape: return std::holds_alternative<std::string>(v);
-    case AttrType::Ints: return std::holds_alternative<std::vector<int64_t>>(v);
-    }
-    return false;
-}
-
-// Resolves the node's attributes against the schema; appends diagnostics.
-bool resolveAttrs(const Node& n, const OpDef& def, Attrs* out, std::vector<Diagnostic>* errs) {
-    bool ok = true;
-    auto fail = [&](const std::string& msg) {
-        errs->push_back({n.id, "", "node " + q(n.id) + ": " + msg});
-        ok = false;
-    };
-    for (auto& [name, v] : n.attrs)
-        if (!def.findAttr(name)) fail("unknown attribute " + q(name) + " for op " + q(def.id));
-    for (auto& a : def.attrs) {
-        auto it = n.attrs.find(a.name);
-        if (it == n.attrs.end()) {
-            if (a.required) fail("missing attribute " + q(a.name) + " (" + attrTypeName(a.type) + "): " + a.doc);
-            else out->set(a.name, a.def);
-            continue;
-        }
-        const AttrValue& v = it->second;
-        if (!typeMatches(a, v)) {
-            fail("attribute " + q(a.name) + " must be " + attrTypeName(a.type) + ", got " + attrValueStr(v));
-            continue;
-        }
-        if (a.type == AttrType::Int || a.type == AttrType::Float) {
-            double x = std::holds_alternative<int64_t>(v) ? double(std::get<int64_t>(v)) : std::get<double>(v);
-            if (!std::isfinite(x) || x < a.min || x > a.max) {
-                fail("attribute " + q(a.name) + " = " + attrValueStr(v) + " is out of range [" + attrValueStr(AttrValue(a.min)) +
-                     ", " + attrValueStr(AttrValue(a.max)) + "]");
-                continue;
-            }
-        }
-        if (a.type == AttrType::Enum) {
-            const auto& s = std::get<std::string>(v);
-            bool found = false;
-            std::string list;
-            for (auto& c : a.choices) { found |= c == s; list += (list.empty() ? "" : ", ") + c; }
-            if (!found) { fail("attribute " + q(a.name) + " = " + q(s) + " is not one of: " + list); continue; }
-        }
-        out->set(a.name, a.type == AttrType::Float && std::holds_alternative<int64_t>(v) ? AttrValue(double(std::get<int64_t>(v))) : v);
-    }
-    return ok;
-}
-
 bool portAccepts(PortType p, DType t) {
     return p == PortType::Any || (p == PortType::F32 && t == DType::F32) || (p == PortType::I64 && t == DType::I64);
 }
 
 const char* portTypeName(PortType p) { return p == PortType::F32 ? "f32" : p == PortType::I64 ? "i64" : "any"; }
+
+// Adds one entry per composite block: totals over its members, and the types
+// of the flat producers feeding its outputs.
+void aggregateComposites(const Graph& gIn, const OpRegistry& reg, Analysis* a) {
+    for (auto& [id, ci] : a->composites) {
+        NodeInfo agg;
+        agg.def = reg.find(ci.op);
+        agg.composite = true;
+        agg.ok = true;
+        const Node* orig = gIn.node(id);
+        if (orig && agg.def) {
+            std::vector<std::string> ignored;
+            resolveNodeAttrs(*orig, *agg.def, &agg.attrs, &ignored);
+        }
+        for (auto& m : ci.members) {
+            auto it = a->nodes.find(m);
+            if (it == a->nodes.end() || !it->second.ok) { agg.ok = false; continue; }
+            agg.paramCount += it->second.weightNode == m ? it->second.paramCount : 0;
+            agg.flops += it->second.flops;
+            agg.bytes += it->second.bytes;
+            agg.activationBytes += it->second.activationBytes;
+        }
+        if (agg.def)
+            for (auto& p : agg.def->outputs) {
+                auto it = ci.outputs.find(p.name);
+                const TensorType* t = it == ci.outputs.end() ? nullptr : a->outputType(it->second);
+                if (!t) { agg.ok = false; break; }
+                agg.outputs.push_back(*t);
+            }
+        a->nodes[id] = std::move(agg);
+    }
+}
 
 }  // namespace
 
@@ -104,14 +82,14 @@ const TensorType* Analysis::outputType(const PortRef& p) const {
 
 Analysis analyze(const Graph& g, const AnalyzeOptions& opt) { return analyze(g, opt, OpRegistry::global()); }
 
-Analysis analyze(const Graph& g, const AnalyzeOptions& opt, const OpRegistry& reg) {
+Analysis analyze(const Graph& gIn, const AnalyzeOptions& opt, const OpRegistry& reg) {
     Analysis a;
-    a.bindings = g.defaultBindings();
+    a.bindings = gIn.defaultBindings();
     for (auto& [k, v] : opt.bindings) {
         if (!a.bindings.count(k))
             a.errors.push_back({"", "", "unknown size " + q(k) + " (the design declares: " + [&] {
                 std::string s;
-                for (auto& sym : g.symbols) s += (s.empty() ? "" : ", ") + sym.name;
+                for (auto& sym : gIn.symbols) s += (s.empty() ? "" : ", ") + sym.name;
                 return s.empty() ? std::string("none") : s;
             }() + ")"});
         a.bindings[k] = v;
@@ -119,10 +97,20 @@ Analysis analyze(const Graph& g, const AnalyzeOptions& opt, const OpRegistry& re
     for (auto& [k, v] : a.bindings)
         if (v <= 0) a.errors.push_back({"", "", "size " + q(k) + " must be positive, got " + std::to_string(v)});
 
+    FlattenResult fr;
+    if (!flattenGraph(gIn, reg, &fr)) {
+        for (auto& e : fr.errors) a.errors.push_back({"", "", e});
+        a.flat = std::make_shared<Graph>(gIn);
+        return a;
+    }
+    a.flat = std::make_shared<Graph>(std::move(fr.flat));
+    a.composites = std::move(fr.composites);
+    const Graph& g = *a.flat;
+
     // Ops and ids.
     for (auto& n : g.nodes()) {
         NodeInfo& info = a.nodes[n.id];
-        if (!isValidId(n.id)) a.errors.push_back({n.id, "", "node id " + q(n.id) + " is not valid (letters, digits, _ . -; starts with a letter)"});
+        if (!isValidPathId(n.id)) a.errors.push_back({n.id, "", "node id " + q(n.id) + " is not valid (letters, digits, _ . -; starts with a letter)"});
         info.def = reg.find(n.op);
         if (!info.def) {
             std::string hint = reg.suggest(n.op);
@@ -135,7 +123,7 @@ Analysis analyze(const Graph& g, const AnalyzeOptions& opt, const OpRegistry& re
     for (auto& e : g.edges()) {
         const Node* src = g.node(e.from.node);
         const Node* dst = g.node(e.to.node);
-        std::string edgeName = e.from.node + "." + e.from.port + " -> " + e.to.node + "." + e.to.port;
+        std::string edgeName = e.from.node + ":" + e.from.port + " -> " + e.to.node + ":" + e.to.port;  // as written in the file
         if (!src) { a.errors.push_back({e.to.node, e.to.port, "edge " + edgeName + ": source node " + q(e.from.node) + " does not exist"}); continue; }
         if (!dst) { a.errors.push_back({e.from.node, e.from.port, "edge " + edgeName + ": target node " + q(e.to.node) + " does not exist"}); continue; }
         const OpDef* sd = a.nodes[src->id].def;
@@ -161,7 +149,12 @@ Analysis analyze(const Graph& g, const AnalyzeOptions& opt, const OpRegistry& re
         const Node& n = *g.node(id);
         NodeInfo& info = a.nodes[id];
         const OpDef& def = *info.def;
-        if (!resolveAttrs(n, def, &info.attrs, &a.errors)) continue;
+        std::vector<std::string> attrErrs;
+        if (!resolveNodeAttrs(n, def, &info.attrs, &attrErrs)) {
+            for (auto& e : attrErrs) a.errors.push_back({id, "", e});
+            continue;
+        }
+        info.weightNode = n.weightsOf.empty() ? id : n.weightsOf;
         bool ready = true;
         info.inputs.assign(def.inputs.size(), std::nullopt);
         info.sources.assign(def.inputs.size(), "");
@@ -250,11 +243,12 @@ Analysis analyze(const Graph& g, const AnalyzeOptions& opt, const OpRegistry& re
                 if (t) info.bytes += shapeNumel(t->shape) * int64_t(dtypeSize(t->dtype));
         }
         info.ok = true;
-        a.totalParams += info.paramCount;
+        if (info.weightNode == id) a.totalParams += info.paramCount;
         a.totalFlops += info.flops;
         a.totalBytes += info.bytes;
         a.totalActivationBytes += info.activationBytes;
     }
+    aggregateComposites(gIn, reg, &a);
     return a;
 }
 

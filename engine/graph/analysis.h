@@ -6,9 +6,11 @@
 #pragma once
 
 #include "core/op_def.h"
+#include "graph/flatten.h"
 #include "graph/graph.h"
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,8 @@ struct NodeInfo {
     int64_t flops = 0;
     int64_t bytes = 0;
     int64_t activationBytes = 0;  // bytes of this node's outputs
+    std::string weightNode;       // node whose parameters this node uses (itself unless weight-tied)
+    bool composite = false;       // an aggregate entry for a composite block (not executed)
     bool ok = false;
 };
 
@@ -43,12 +47,15 @@ struct AnalyzeOptions {
 
 struct Analysis {
     Bindings bindings;  // effective
-    std::vector<std::string> order;
-    std::map<std::string, NodeInfo> nodes;
+    std::shared_ptr<const Graph> flat;  // the executed graph: composites expanded
+    std::map<std::string, CompositeInfo> composites;
+    std::vector<std::string> order;       // execution order of `flat`
+    std::map<std::string, NodeInfo> nodes;  // flat nodes, plus aggregates for composite blocks
     std::vector<Diagnostic> errors;
     int64_t totalParams = 0, totalFlops = 0, totalBytes = 0, totalActivationBytes = 0;
 
     bool ok() const { return errors.empty(); }
+    const Graph& graph() const { return *flat; }
     std::string errorText() const;  // one line per diagnostic
     const TensorType* outputType(const PortRef& p) const;
 };

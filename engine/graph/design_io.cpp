@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <unistd.h>
@@ -120,7 +121,9 @@ void parseRest(const json& root, Graph* g) {
             const json& ns = need(jg, "nodes", w);
             if (!ns.is_array()) fail(w + ".nodes", "must be an array of node ids");
             for (auto& n : ns) {
-                if (!n.is_string() || !g->node(n.get<std::string>())) fail(w + ".nodes", "names a node that does not exist: " + n.dump());
+                // Never dump() the value: it may be arbitrarily deep garbage.
+                if (!n.is_string()) fail(w + ".nodes", std::string("must hold node ids (strings), got ") + n.type_name());
+                if (!g->node(n.get<std::string>())) fail(w + ".nodes", "names a node that does not exist: \"" + n.get<std::string>() + "\"");
                 gr.nodes.push_back(n.get<std::string>());
             }
             g->groups.push_back(std::move(gr));
@@ -142,10 +145,12 @@ void parseRoot(const json& root, Graph* g) {
     if (format != "archscope.design") fail("format", "\"" + format + "\" is not an Archscope design (expected \"archscope.design\")");
     const json& ver = need(root, "version", "(root)");
     if (!ver.is_number_integer()) fail("version", "must be an integer");
-    int64_t v = ver.get<int64_t>();
-    if (v > kDesignFormatVersion)
-        fail("version", "written by a newer Archscope (design format version " + std::to_string(v) + "; this build reads up to " +
+    // Compared unsigned where possible: 2^64-1 is a version from the future, not -1.
+    bool newer = ver.is_number_unsigned() ? ver.get<uint64_t>() > uint64_t(kDesignFormatVersion) : ver.get<int64_t>() > kDesignFormatVersion;
+    if (newer)
+        fail("version", "written by a newer Archscope (design format version " + ver.dump() + "; this build reads up to " +
                             std::to_string(kDesignFormatVersion) + "): update Archscope to open it");
+    int64_t v = ver.get<int64_t>();
     if (v < 1) fail("version", "must be at least 1");
     if (auto it = root.find("metadata"); it != root.end()) {
         if (!it->is_object()) fail("metadata", "must be an object of strings");
@@ -180,6 +185,10 @@ void parseRoot(const json& root, Graph* g) {
 
 LoadResult parseDesign(const std::string& text, const std::string& fileName, Graph* out) {
     LoadResult r;
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
+        r.error = fileName + ": the file is empty (a design file is a JSON object with \"format\": \"archscope.design\")";
+        return r;
+    }
     json root;
     try {
         root = json::parse(text);

@@ -15,6 +15,17 @@ bool isValidId(const std::string& id) {
     return true;
 }
 
+bool isValidPathId(const std::string& id) {
+    if (id.size() > 1024) return false;
+    size_t start = 0;
+    while (true) {
+        size_t slash = id.find('/', start);
+        if (!isValidId(id.substr(start, slash == std::string::npos ? std::string::npos : slash - start))) return false;
+        if (slash == std::string::npos) return true;
+        start = slash + 1;
+    }
+}
+
 void Graph::reindex() {
     m_index.clear();
     for (size_t i = 0; i < m_nodes.size(); ++i) m_index[m_nodes[i].id] = i;

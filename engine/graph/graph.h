@@ -35,6 +35,9 @@ struct Node {
     std::map<std::string, AttrValue> attrs;
     double x = 0, y = 0;
     std::string label;  // optional display label; id is shown when empty
+    // Set only by composite expansion (never saved): take parameters from this
+    // node instead (weight tying, e.g. the iterations of a Loop block).
+    std::string weightsOf;
 };
 
 struct Group {
@@ -94,5 +97,7 @@ private:
 };
 
 bool isValidId(const std::string& id);  // [A-Za-z_][A-Za-z0-9_.-]*, at most 128 chars
+// Ids made by composite expansion: valid ids joined by '/'.
+bool isValidPathId(const std::string& id);
 
 }  // namespace archscope

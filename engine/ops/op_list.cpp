@@ -8,8 +8,12 @@
 #define ARCHSCOPE_CORE_OPS(X)                 \
     /* graph boundary */ X(input) X(output)   \
     /* core */ X(linear) X(add) X(relu)       \
-    /* elementwise, activations, norms */     \
-    /* layout, conv, pooling, sequence */
+    /* elementwise, activations, norms */ X(sub) X(mul) X(div) X(scale) X(clamp) X(gate) \
+        X(relu6) X(gelu) X(gelu_tanh) X(silu) X(sigmoid) X(tanh) X(softplus) X(exp) X(elu1) \
+        X(softmax) X(layernorm) X(rmsnorm) X(batchnorm) X(embedding) X(matmul) X(topk) X(cumsum) X(scan) \
+    /* layout, conv, pooling, sequence */ X(conv1d) X(conv2d) X(avgpool1d) X(avgpool2d) X(maxpool1d) X(maxpool2d) \
+        X(globalpool) X(reshape) X(permute) X(split) X(concat) X(slice) X(flatten) X(pos_learned) X(pos_sinusoidal) \
+        X(rope) X(alibi) X(causal_mask) X(sliding_window_mask) X(window_partition) X(window_reverse) X(patch_merge)
 
 namespace archscope {
 namespace ops {

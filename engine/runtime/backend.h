@@ -21,7 +21,7 @@ struct NodeTiming {
 };
 
 struct RunRequest {
-    const Graph* graph = nullptr;
+    const Graph* graph = nullptr;  // the design as edited; execution uses analysis->graph()
     const Analysis* analysis = nullptr;
     WeightStore* weights = nullptr;
     std::map<std::string, Tensor> inputs;  // by input-node id; missing ones are generated

@@ -24,9 +24,9 @@ public:
 
     RunResult run(const RunRequest& req) override {
         RunResult res;
-        const Graph& g = *req.graph;
         const Analysis& a = *req.analysis;
         if (!a.ok()) { res.error = "the design has errors:\n" + a.errorText(); return res; }
+        const Graph& g = a.graph();
         // Last consumer of each node's outputs, for freeing.
         std::map<std::string, size_t> lastUse;
         for (size_t i = 0; i < a.order.size(); ++i)
@@ -63,7 +63,7 @@ public:
                     k.inputs.push_back(&values.at(src->node)[size_t(oi)]);
                 }
                 for (auto& p : info.params) {
-                    const Tensor* w = req.weights->find(id, p.name);
+                    const Tensor* w = req.weights->find(info.weightNode, p.name);
                     if (!w) { res.error = "node \"" + id + "\": weight \"" + p.name + "\" was not materialised"; return res; }
                     k.params.push_back(w);
                 }

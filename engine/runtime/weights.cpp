@@ -61,7 +61,7 @@ bool WeightStore::materialize(const Analysis& a, uint64_t seed, std::string* err
     for (auto& id : a.order) {
         const NodeInfo& info = a.nodes.at(id);
         for (auto& p : info.params) {
-            std::string k = key(id, p.name);
+            std::string k = key(info.weightNode, p.name);
             auto it = m_tensors.find(k);
             if (it != m_tensors.end()) {
                 if (it->second.shape() != p.shape || it->second.dtype() != DType::F32) {

@@ -1,0 +1,11 @@
+// avgpool1d: see poolForward in spatial_util.h for the formula and work split.
+#include "ops/spatial_util.h"
+
+namespace archscope::ops {
+
+const OpDef& op_avgpool1d() {
+    static const OpDef d = poolOpDef("avgpool1d", 1, PoolMode::Avg);
+    return d;
+}
+
+}  // namespace archscope::ops

@@ -1,0 +1,11 @@
+// maxpool2d: see poolForward in spatial_util.h for the formula and work split.
+#include "ops/spatial_util.h"
+
+namespace archscope::ops {
+
+const OpDef& op_maxpool2d() {
+    static const OpDef d = poolOpDef("maxpool2d", 2, PoolMode::Max);
+    return d;
+}
+
+}  // namespace archscope::ops

@@ -1,0 +1,23 @@
+// Vulkan kernel for rmsnorm (shaders/rmsnorm.comp): one row per invocation.
+#include "runtime/vulkan/kernel.h"
+
+namespace archscope::vk {
+
+const VulkanKernel& vk_kernel_rmsnorm() {
+    static const VulkanKernel k{"rmsnorm", [](KernelBuild& b) {
+        const TensorRef& x = b.inputs[0];
+        const int64_t D = x.shape.back(), rows = D ? x.numel() / D : 0;
+        if (x.numel() >= (int64_t(1) << 31)) return b.decline("tensor too large for 32-bit indexing");
+        const bool affine = b.attrs.b("affine");
+        Dispatch d;
+        d.shader = "rmsnorm";
+        d.bindings = {{x.slot, BindKind::TexelR32F}, {affine ? b.params[0].slot : x.slot, BindKind::TexelR32F}, {b.outputs[0].slot, BindKind::Storage}};
+        d.push.u(uint32_t(rows)).u(uint32_t(D)).u(affine ? 1 : 0).f(float(b.attrs.f("eps")));
+        grid1d(b.device, ceilDiv(rows, 64), d.groups);
+        b.dispatch(std::move(d));
+        return true;
+    }, false, nullptr};
+    return k;
+}
+
+}  // namespace archscope::vk

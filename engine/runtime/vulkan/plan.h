@@ -1,0 +1,93 @@
+// ExecutionPlan: one analysed design compiled for one Vulkan device.
+//
+// Built once per (design, bindings, weights, options) by the Vulkan backend
+// and reused across runs. Building: assigns every tensor a region of one
+// activation block (reused by lifetime), asks each node's kernel for its
+// dispatches (nodes without a kernel run on the CPU between GPU segments),
+// fuses linear/matmul + activation, creates pipelines, records one command
+// buffer per GPU segment with a timestamp after each dispatch and barriers
+// only between dependent dispatches, and warms it up once. Running: writes
+// inputs, submits each segment once (one submit per run without fallbacks),
+// reads all timestamps once after the fences.
+#pragma once
+
+#include "runtime/backend.h"
+#include "runtime/vulkan/kernel.h"
+#include "runtime/vulkan/weight_cache.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace archscope::vk {
+
+struct PlanOptions {
+    bool fuse = true;
+    bool forceGpuKernels = false;  // tiled (GPU) kernels even on CPU devices
+    bool keepIntermediates = false;
+};
+
+struct PlanStats {
+    int dispatches = 0;         // dispatches recorded in the plan
+    int timestampsPerRun = 0;   // timestamps written after dispatches (== dispatches)
+    int segmentMarks = 0;       // one start timestamp per GPU segment
+    int commandBuffers = 0;     // recorded once, at build
+    int recordings = 0;         // times any command buffer was recorded (== commandBuffers)
+    int submitsLastRun = 0;
+    int runs = 0;
+    int fallbackNodes = 0;
+    double gpuSpanMsLastRun = 0;  // sum over segments of last minus first timestamp
+    double buildMs = 0, compileMs = 0, warmupMs = 0, recordMs = 0;  // recordMs excludes compileMs
+    VkDeviceSize activationBytes = 0, activationBytesUnplanned = 0;
+};
+
+struct TensorSlot;
+struct PlanStep;
+struct Segment;
+struct Range;
+
+class ExecutionPlan {
+public:
+    ExecutionPlan(VkContext& ctx, PipelineCache& pipes, std::shared_ptr<WeightSet> weights, const Analysis& a,
+                  const PlanOptions& opt);
+    ~ExecutionPlan();
+    RunResult run(const RunRequest& req);
+    const PlanStats& stats() const { return m_stats; }
+
+private:
+    void createSlots(const Analysis& a);
+    void buildSteps(const Analysis& a);
+    bool buildKernel(PlanStep& st, int step, const NodeInfo* act, const std::string& actId);
+    bool fallback(PlanStep& st, const std::string& why);
+    void makeSegments();
+    int slotOf(const std::string& name) const;
+    void allocate();
+    void record();
+    void recordSegment(Segment& s);
+    VkDescriptorSet writeDescriptors(int dispatch, const Pipeline& p, std::vector<Range>* reads, std::vector<Range>* writes);
+    void warmUp();
+    bool runFallback(const PlanStep& st, const RunRequest& req, std::string* err);
+    std::byte* hostPtr(int slot) const;
+
+    VkContext& m_ctx;
+    PipelineCache& m_pipes;
+    std::shared_ptr<WeightSet> m_weights;
+    const Analysis* m_analysis;  // valid during build only
+    PlanOptions m_opt;
+    Family m_family;
+    std::vector<TensorSlot> m_slots;
+    std::map<std::string, int> m_slotIndex;  // by slot name
+    std::vector<PlanStep> m_steps;
+    std::vector<Segment> m_segments;
+    std::vector<Dispatch> m_dispatches;
+    std::vector<int> m_dispatchStep;  // step index of each dispatch
+    std::unique_ptr<DeviceBlock> m_block, m_staging;
+    VkDescriptorPool m_descPool = VK_NULL_HANDLE;
+    std::vector<VkBufferView> m_views;
+    VkQueryPool m_queries = VK_NULL_HANDLE;
+    VkFence m_fence = VK_NULL_HANDLE;
+    PlanStats m_stats;
+};
+
+}  // namespace archscope::vk

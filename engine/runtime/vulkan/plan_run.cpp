@@ -1,0 +1,134 @@
+// ExecutionPlan, run half: inputs in, one submit per GPU segment, CPU
+// fallbacks between segments, timestamps read once, outputs out.
+#include "runtime/vulkan/plan_internal.h"
+
+#include <chrono>
+#include <cstring>
+
+namespace archscope::vk {
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+}  // namespace
+
+bool ExecutionPlan::runFallback(const PlanStep& st, const RunRequest& req, std::string* err) {
+    const OpDef& def = *st.info.def;
+    std::vector<Tensor> ins, outs;
+    for (int s : st.in) {
+        if (s < 0) { ins.emplace_back(); continue; }
+        const TensorSlot& t = m_slots[size_t(s)];
+        Tensor x(t.dtype, t.shape);
+        std::memcpy(x.raw(), hostPtr(s), t.bytes);
+        ins.push_back(std::move(x));
+    }
+    KernelCtx k{st.info.attrs, {}, {}, {}};
+    for (size_t i = 0; i < ins.size(); ++i) k.inputs.push_back(st.in[i] < 0 ? nullptr : &ins[i]);
+    for (auto& p : st.info.params) {
+        const Tensor* w = req.weights->find(st.info.weightNode, p.name);
+        if (!w) { *err = "node \"" + st.node + "\": weight \"" + p.name + "\" was not materialised"; return false; }
+        k.params.push_back(w);
+    }
+    for (size_t o = 0; o < st.info.outputs.size(); ++o) {  // inferred outputs (an op may declare more)
+        const TensorSlot& t = m_slots[size_t(st.out[o])];
+        outs.emplace_back(t.dtype, t.shape);
+    }
+    for (auto& o : outs) k.outputs.push_back(&o);
+    try {
+        def.cpu(k);
+    } catch (const std::exception& e) {
+        *err = "node \"" + st.node + "\" (" + def.id + "): " + e.what();
+        return false;
+    }
+    for (size_t o = 0; o < outs.size(); ++o) std::memcpy(hostPtr(st.out[o]), outs[o].raw(), outs[o].byteSize());
+    return true;
+}
+
+RunResult ExecutionPlan::run(const RunRequest& req) {
+    RunResult res;
+    std::vector<double> stepMs(m_steps.size(), 0.0);
+    auto t0 = Clock::now();
+    // Inputs: given or generated, written straight into (mapped or staging) memory.
+    for (size_t i = 0; i < m_steps.size(); ++i) {
+        const PlanStep& st = m_steps[i];
+        if (st.info.def->id != "input") continue;
+        auto n0 = Clock::now();
+        const TensorSlot& t = m_slots[size_t(st.out[0])];
+        auto it = req.inputs.find(st.node);
+        Tensor x = it != req.inputs.end() ? it->second : generateInput(st.node, st.info, req.seed);
+        if (x.shape() != t.shape || x.dtype() != t.dtype) {
+            res.error = "input \"" + st.node + "\": expected " + shapeStr(t.shape) + " " + dtypeName(t.dtype) + ", got " +
+                        shapeStr(x.shape()) + " " + dtypeName(x.dtype());
+            return res;
+        }
+        std::memcpy(hostPtr(st.out[0]), x.raw(), t.bytes);
+        stepMs[i] = msSince(n0);
+    }
+    int submits = 0;
+    for (auto& s : m_segments) {
+        if (s.gpu) {
+            VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+            si.commandBufferCount = 1;
+            si.pCommandBuffers = &s.cb;
+            check(vkResetFences(m_ctx.device(), 1, &m_fence), "vkResetFences");
+            check(vkQueueSubmit(m_ctx.queue(), 1, &si, m_fence), "vkQueueSubmit");
+            check(vkWaitForFences(m_ctx.device(), 1, &m_fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+            ++submits;
+            continue;
+        }
+        for (int i = s.firstStep; i < s.endStep; ++i) {
+            if (m_steps[size_t(i)].where != "cpu-fallback") continue;
+            auto n0 = Clock::now();
+            if (!runFallback(m_steps[size_t(i)], req, &res.error)) return res;
+            stepMs[size_t(i)] = msSince(n0);
+        }
+    }
+    // All timestamps at once, after the last fence.
+    std::vector<uint64_t> ts;
+    uint32_t nq = 0;
+    for (auto& s : m_segments)
+        if (s.gpu) nq = s.firstQuery + 1 + uint32_t(s.endDispatch - s.firstDispatch);
+    if (nq) {
+        ts.resize(nq);
+        check(vkGetQueryPoolResults(m_ctx.device(), m_queries, 0, nq, nq * 8, ts.data(), 8, VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
+              "vkGetQueryPoolResults");
+    }
+    const double period = m_ctx.info().timestampPeriodNs * 1e-6;  // ms per tick
+    double span = 0;
+    for (auto& s : m_segments) {
+        if (!s.gpu) continue;
+        for (int d = s.firstDispatch; d < s.endDispatch; ++d) {
+            const uint32_t q = s.firstQuery + 1 + uint32_t(d - s.firstDispatch);
+            stepMs[size_t(m_dispatchStep[size_t(d)])] += double(ts[q] - ts[q - 1]) * period;
+        }
+        span += double(ts[s.firstQuery + uint32_t(s.endDispatch - s.firstDispatch)] - ts[s.firstQuery]) * period;
+    }
+    for (size_t i = 0; i < m_steps.size(); ++i) {
+        const PlanStep& st = m_steps[i];
+        auto r0 = Clock::now();
+        if (st.info.def->id == "output" && st.in[0] >= 0) {
+            const TensorSlot& t = m_slots[size_t(st.in[0])];
+            Tensor y(t.dtype, t.shape);
+            std::memcpy(y.raw(), hostPtr(st.in[0]), t.bytes);
+            res.outputs[st.node] = std::move(y);
+            stepMs[i] = msSince(r0);
+        }
+        if (m_opt.keepIntermediates)
+            for (size_t o = 0; o < st.out.size(); ++o) {
+                if (st.out[o] < 0) continue;
+                const TensorSlot& t = m_slots[size_t(st.out[o])];
+                Tensor y(t.dtype, t.shape);
+                std::memcpy(y.raw(), hostPtr(st.out[o]), t.bytes);
+                res.intermediates[st.node + "." + st.info.def->outputs[o].name] = std::move(y);
+            }
+        res.timings.push_back({st.node, st.info.def->id, stepMs[i], st.where});
+    }
+    res.totalMs = msSince(t0);
+    m_stats.submitsLastRun = submits;
+    m_stats.gpuSpanMsLastRun = span;
+    ++m_stats.runs;
+    res.ok = true;
+    return res;
+}
+
+}  // namespace archscope::vk

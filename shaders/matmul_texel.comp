@@ -1,0 +1,101 @@
+#version 450
+// Register-blocked SGEMM over vec4 texel buffers, for CPU Vulkan devices
+// (lavapipe vectorises texel reads across invocations; no shared memory, no barriers):
+//   C[z, m, n] = act(alpha * sum_k A[z, m, k] * B'[z, k, n] + bias[n])
+// nn: B is [K, N] row-major (needs K % 4 == 0 and N % 4 == 0);
+// nt: B is [N, K] row-major, i.e. B' = B^T as in linear (needs K % 4 == 0).
+// nn8: as nn with a BM x 8 block per invocation (needs N % 8 == 0).
+// Work split: each invocation computes a BM x 4 block of C (x: column block
+// of 4, y: row block, z: batch); rows past M are clamped on load, masked on store.
+// variant: nn TRANS_B=0
+// variant: nt TRANS_B=1
+// variant: nn8 TRANS_B=0 WIDE=1
+#include "activation.glsl"
+
+layout(local_size_x_id = 3, local_size_y_id = 4) in;
+layout(constant_id = 0) const int BM = 4;
+layout(constant_id = 1) const int HAS_BIAS = 0;
+layout(constant_id = 2) const int ACT = 0;
+layout(binding = 0) uniform samplerBuffer A;
+layout(binding = 1) uniform samplerBuffer B;
+layout(binding = 2) uniform samplerBuffer Bias;
+layout(std430, binding = 3) writeonly buffer C { float c[]; };
+layout(push_constant) uniform P {
+    uint M, N, K, nb2;
+    uint sa1, sa2, sb1, sb2;
+    uint sam, sak, sbk, sbn;
+    float alpha, p0, p1;
+    uint batch;
+} pc;
+
+void main() {
+    const uint n4 = gl_GlobalInvocationID.x, mb = gl_GlobalInvocationID.y, z = gl_GlobalInvocationID.z;
+#if defined(WIDE)
+    const uint n0 = n4 * 8, m0 = mb * uint(BM);
+#else
+    const uint n0 = n4 * 4, m0 = mb * uint(BM);
+#endif
+    if (n0 >= pc.N || m0 >= pc.M || z >= pc.batch) return;
+    const uint z1 = z / pc.nb2, z2 = z % pc.nb2;
+    const int K4 = int(pc.K / 4);
+    const int a0 = int((z1 * pc.sa1 + z2 * pc.sa2) / 4), b0 = int((z1 * pc.sb1 + z2 * pc.sb2) / 4);
+    int arow[BM];
+    vec4 acc[BM];
+    for (int i = 0; i < BM; ++i) {
+        arow[i] = a0 + int(min(m0 + uint(i), pc.M - 1)) * K4;
+        acc[i] = vec4(0.0);
+    }
+#if defined(WIDE)
+    const int N4 = int(pc.N / 4);
+    vec4 acc2[BM];
+    for (int i = 0; i < BM; ++i) acc2[i] = vec4(0.0);
+    int bk = b0 + 2 * int(n4);
+    for (int k4 = 0; k4 < K4; ++k4, bk += 4 * N4) {
+        vec4 w0 = texelFetch(B, bk), w1 = texelFetch(B, bk + N4), w2 = texelFetch(B, bk + 2 * N4), w3 = texelFetch(B, bk + 3 * N4);
+        vec4 v0 = texelFetch(B, bk + 1), v1 = texelFetch(B, bk + N4 + 1), v2 = texelFetch(B, bk + 2 * N4 + 1), v3 = texelFetch(B, bk + 3 * N4 + 1);
+        for (int i = 0; i < BM; ++i) {
+            vec4 a = texelFetch(A, arow[i] + k4);
+            acc[i] += a.x * w0 + a.y * w1 + a.z * w2 + a.w * w3;
+            acc2[i] += a.x * v0 + a.y * v1 + a.z * v2 + a.w * v3;
+        }
+    }
+#elif TRANS_B == 0
+    const int N4 = int(pc.N / 4);
+    int bk = b0 + int(n4);
+    for (int k4 = 0; k4 < K4; ++k4, bk += 4 * N4) {
+        vec4 w0 = texelFetch(B, bk), w1 = texelFetch(B, bk + N4), w2 = texelFetch(B, bk + 2 * N4), w3 = texelFetch(B, bk + 3 * N4);
+        for (int i = 0; i < BM; ++i) {
+            vec4 a = texelFetch(A, arow[i] + k4);
+            acc[i] += a.x * w0 + a.y * w1 + a.z * w2 + a.w * w3;
+        }
+    }
+#else
+    int brow[4];
+    for (int j = 0; j < 4; ++j) brow[j] = b0 + int(min(n0 + uint(j), pc.N - 1)) * K4;
+    for (int k4 = 0; k4 < K4; ++k4) {
+        vec4 w0 = texelFetch(B, brow[0] + k4), w1 = texelFetch(B, brow[1] + k4), w2 = texelFetch(B, brow[2] + k4), w3 = texelFetch(B, brow[3] + k4);
+        for (int i = 0; i < BM; ++i) {
+            vec4 a = texelFetch(A, arow[i] + k4);
+            acc[i] += vec4(dot(a, w0), dot(a, w1), dot(a, w2), dot(a, w3));
+        }
+    }
+#endif
+    vec4 bias = vec4(0.0);
+    if (HAS_BIAS == 1)
+        for (int j = 0; j < 4; ++j) bias[j] = texelFetch(Bias, int(min(n0 + uint(j), pc.N - 1))).x;
+    for (int i = 0; i < BM; ++i) {
+        const uint m = m0 + uint(i);
+        if (m >= pc.M) break;
+        const vec4 v = applyAct4(ACT, acc[i] * pc.alpha + bias, pc.p0, pc.p1);
+        const uint base = (z * pc.M + m) * pc.N + n0;
+        for (int j = 0; j < 4; ++j)
+            if (n0 + uint(j) < pc.N) c[base + uint(j)] = v[j];
+#if defined(WIDE)
+        vec4 bias2 = vec4(0.0);
+        if (HAS_BIAS == 1)
+            for (int j = 0; j < 4; ++j) bias2[j] = texelFetch(Bias, int(n0 + 4 + uint(j))).x;
+        const vec4 v2 = applyAct4(ACT, acc2[i] * pc.alpha + bias2, pc.p0, pc.p1);
+        for (int j = 0; j < 4; ++j) c[base + 4 + uint(j)] = v2[j];
+#endif
+    }
+}

@@ -1,0 +1,249 @@
+// The Vulkan execution plan: timestamps, command-buffer reuse, weight upload
+// once, CPU fallback segments, staging path, lifetime planner, validation.
+// Without a Vulkan device the device tests are skipped.
+#include "runtime/vulkan/memory.h"
+#include "vulkan_test_util.h"
+
+#include <random>
+
+using namespace archscope;
+
+namespace {
+
+// x -> linear -> gelu -> linear -> add(x) -> layernorm -> softmax -> y, plus
+// an optional op without a Vulkan kernel (cumsum) between layernorm and softmax.
+struct Block {
+    Graph g;
+    Analysis a;
+    WeightStore w;
+    explicit Block(bool withFallback, int64_t width = 24) {
+        const std::string wd = std::to_string(width);
+        g.addNode({"x", "input", {{"shape", std::string("4, 6, ") + wd}}});
+        g.addNode({"fc1", "linear", {{"out_features", int64_t(40)}}});
+        g.addNode({"act", "gelu"});
+        g.addNode({"fc2", "linear", {{"out_features", width}}});
+        g.addNode({"res", "add"});
+        g.addNode({"ln", "layernorm"});
+        g.addNode({"sm", "softmax"});
+        g.addNode({"y", "output"});
+        g.connect({"x", "y"}, {"fc1", "x"});
+        g.connect({"fc1", "y"}, {"act", "x"});
+        g.connect({"act", "y"}, {"fc2", "x"});
+        g.connect({"fc2", "y"}, {"res", "a"});
+        g.connect({"x", "y"}, {"res", "b"});
+        g.connect({"res", "y"}, {"ln", "x"});
+        if (withFallback) {
+            g.addNode({"cs", "cumsum"});
+            g.connect({"ln", "y"}, {"cs", "x"});
+            g.connect({"cs", "y"}, {"sm", "x"});
+        } else {
+            g.connect({"ln", "y"}, {"sm", "x"});
+        }
+        g.connect({"sm", "y"}, {"y", "x"});
+        a = analyze(g, {});
+        std::string err;
+        if (!a.ok() || !w.materialize(a, 11, &err)) qFatal("test design: %s %s", a.errorText().c_str(), err.c_str());
+    }
+};
+
+bool matchesCpu(Backend& b, Block& d, const std::map<std::string, Tensor>& in, std::string* msg, RunResult* out = nullptr) {
+    auto cpu = makeCpuBackend();
+    RunResult rc = cpu->run({&d.g, &d.a, &d.w, in, 9, false});
+    RunResult rv = b.run({&d.g, &d.a, &d.w, in, 9, false});
+    if (!rc.ok || !rv.ok) { *msg = rc.error + rv.error; return false; }
+    if (out) *out = rv;
+    return test::worstViolation(rv.outputs.at("y"), rc.outputs.at("y"), 1e-4, 1e-6, msg) == 0;
+}
+
+}  // namespace
+
+class TestVulkanPlan : public QObject {
+    Q_OBJECT
+private slots:
+    void timestampsMatchDispatches() {
+        ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+        Block d(false);
+        std::string msg;
+        RunResult r;
+        QVERIFY2(matchesCpu(*vkb, d, {}, &msg, &r), msg.c_str());
+        const vk::PlanStats* s = vkb->lastStats();
+        int vulkanNodes = 0, fused = 0;
+        double sum = 0;
+        for (auto& t : r.timings) {
+            if (t.where == "vulkan") { ++vulkanNodes; sum += t.ms; QVERIFY(t.ms > 0); }
+            if (t.where == "vulkan-fused") ++fused;
+        }
+        QCOMPARE(fused, 1);  // gelu into fc1
+        QCOMPARE(vulkanNodes, 5);
+        QCOMPARE(s->dispatches, 5);  // one per kernel here
+        QCOMPARE(s->timestampsPerRun, s->dispatches);
+        QCOMPARE(s->segmentMarks + s->timestampsPerRun, s->dispatches + 1);
+        QVERIFY(s->gpuSpanMsLastRun > 0);
+        QVERIFY2(sum <= s->gpuSpanMsLastRun * (1 + 1e-9) + 1e-9, qPrintable(QString("%1 > %2").arg(sum).arg(s->gpuSpanMsLastRun)));
+        QVERIFY2(sum >= s->gpuSpanMsLastRun * 0.999, qPrintable(QString("%1 < %2").arg(sum).arg(s->gpuSpanMsLastRun)));
+        QVERIFY2(s->gpuSpanMsLastRun <= r.totalMs, "GPU span longer than the host-measured run");
+    }
+
+    void noFuseRecordsEveryNode() {
+        test::quietLoader();
+        BackendOptions o;
+        o.fuse = false;
+        std::string why;
+        auto vkb = vk::VulkanBackend::create(o, &why);
+        if (!vkb) QSKIP(why.c_str());
+        Block d(false);
+        std::string msg;
+        QVERIFY2(matchesCpu(*vkb, d, {}, &msg), msg.c_str());
+        QCOMPARE(vkb->lastStats()->dispatches, 6);
+    }
+
+    void commandBufferReusedAcrossRuns() {
+        ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+        Block d(false);
+        std::mt19937 rng(4);
+        std::normal_distribution<float> nd;
+        for (int run = 0; run < 3; ++run) {
+            Tensor x(DType::F32, {4, 6, 24});
+            for (int64_t i = 0; i < x.numel(); ++i) x.f32()[i] = nd(rng);
+            std::string msg;
+            QVERIFY2(matchesCpu(*vkb, d, {{"x", x}}, &msg), msg.c_str());  // new data each run
+        }
+        const vk::PlanStats* s = vkb->lastStats();
+        QCOMPARE(vkb->plansBuilt(), 1);
+        QCOMPARE(vkb->weightUploads(), 1);
+        QCOMPARE(s->runs, 3);
+        QCOMPARE(s->commandBuffers, 1);
+        QCOMPARE(s->recordings, 1);
+        QCOMPARE(s->submitsLastRun, 1);
+        // A different binding of the same design is a new plan.
+        Block wide(false, 28);
+        std::string msg;
+        QVERIFY2(matchesCpu(*vkb, wide, {}, &msg), msg.c_str());
+        QCOMPARE(vkb->plansBuilt(), 2);
+        QCOMPARE(vkb->weightUploads(), 2);
+    }
+
+    void fallbackSplitsIntoSegments() {
+        ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+        Block d(true);
+        std::string msg;
+        RunResult r;
+        QVERIFY2(matchesCpu(*vkb, d, {}, &msg, &r), msg.c_str());
+        QCOMPARE(test::whereOf(r, "cs"), std::string("cpu-fallback"));
+        QCOMPARE(vkb->lastStats()->fallbackNodes, 1);
+        QCOMPARE(vkb->lastStats()->submitsLastRun, 2);
+    }
+
+    void stagingPathMatches() {
+        qputenv("ARCHSCOPE_VK_FORCE_STAGING", "1");
+        std::string why;
+        auto vkb = test::openVulkan(false, &why);
+        qunsetenv("ARCHSCOPE_VK_FORCE_STAGING");
+        if (!vkb) QSKIP(why.c_str());
+        QVERIFY(!vkb->context().deviceMemoryMappable());
+        for (bool fb : {false, true}) {
+            Block d(fb);
+            std::string msg;
+            QVERIFY2(matchesCpu(*vkb, d, {}, &msg), msg.c_str());
+        }
+    }
+
+    void keepIntermediatesMatch() {
+        ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+        Block d(true);
+        auto cpu = makeCpuBackend();
+        RunResult rc = cpu->run({&d.g, &d.a, &d.w, {}, 2, true});
+        RunResult rv = vkb->run({&d.g, &d.a, &d.w, {}, 2, true});
+        QVERIFY2(rc.ok && rv.ok, (rc.error + rv.error).c_str());
+        QCOMPARE(rv.intermediates.size(), rc.intermediates.size());
+        for (auto& [k, t] : rc.intermediates) {
+            std::string at;
+            QVERIFY2(test::worstViolation(rv.intermediates.at(k), t, 1e-4, 1e-5, &at) == 0, (k + " " + at).c_str());
+        }
+    }
+
+    void lifetimePlannerNeverOverlapsLiveTensors() {
+        std::mt19937 rng(1);
+        for (int trial = 0; trial < 50; ++trial) {
+            std::vector<vk::LifetimeRequest> req;
+            for (int i = 0; i < 30; ++i) {
+                int a = int(rng() % 20), b = a + int(rng() % 6);
+                req.push_back({VkDeviceSize(1 + rng() % 5000), a, b});
+            }
+            std::vector<VkDeviceSize> off;
+            const VkDeviceSize total = vk::planLifetimes(req, &off);
+            VkDeviceSize naive = 0;
+            for (size_t i = 0; i < req.size(); ++i) {
+                naive += vk::alignUp(req[i].bytes, vk::kTensorAlign);
+                QCOMPARE(off[i] % vk::kTensorAlign, VkDeviceSize(0));
+                QVERIFY(off[i] + req[i].bytes <= total);
+                for (size_t j = 0; j < i; ++j) {
+                    const bool live = req[i].first <= req[j].last && req[j].first <= req[i].last;
+                    const bool mem = off[i] < off[j] + req[j].bytes && off[j] < off[i] + req[i].bytes;
+                    QVERIFY2(!(live && mem), "two live tensors share memory");
+                }
+            }
+            QVERIFY(total < naive);  // reuse happened
+        }
+    }
+
+    void chainReusesActivationMemory() {
+        ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+        Graph g;
+        g.addNode({"x", "input", {{"shape", std::string("1024")}}});
+        std::string prev = "x";
+        for (int i = 0; i < 10; ++i) {
+            std::string id = "r" + std::to_string(i);
+            g.addNode({id, i % 2 ? "relu" : "tanh"});
+            g.connect({prev, "y"}, {id, "x"});
+            prev = id;
+        }
+        g.addNode({"y", "output"});
+        g.connect({prev, "y"}, {"y", "x"});
+        Analysis a = analyze(g, {});
+        WeightStore w;
+        std::string err;
+        QVERIFY(w.materialize(a, 0, &err));
+        RunResult r = vkb->run({&g, &a, &w, {}, 0, false});
+        QVERIFY2(r.ok, r.error.c_str());
+        const vk::PlanStats* s = vkb->lastStats();
+        QVERIFY2(s->activationBytes * 3 <= s->activationBytesUnplanned,
+                 qPrintable(QString("%1 vs %2").arg(s->activationBytes).arg(s->activationBytesUnplanned)));
+        auto cpu = makeCpuBackend();
+        RunResult rc = cpu->run({&g, &a, &w, {}, 0, false});
+        std::string at;
+        QVERIFY2(test::worstViolation(r.outputs.at("y"), rc.outputs.at("y"), 1e-4, 1e-6, &at) == 0, at.c_str());
+    }
+
+    void validationLayerReportsNoErrors() {
+        qputenv("ARCHSCOPE_VK_VALIDATION", "1");
+        for (bool gpu : {false, true}) {
+            std::string why;
+            auto vkb = test::openVulkan(gpu, &why);
+            if (!vkb) { qunsetenv("ARCHSCOPE_VK_VALIDATION"); QSKIP(why.c_str()); }
+            if (!vkb->context().validationEnabled()) { qunsetenv("ARCHSCOPE_VK_VALIDATION"); QSKIP("VK_LAYER_KHRONOS_validation is not installed"); }
+            for (bool fb : {false, true}) {
+                Block d(fb);
+                std::string msg;
+                QVERIFY2(matchesCpu(*vkb, d, {}, &msg), msg.c_str());
+            }
+            test::OneOp e;
+            QVERIFY(e.build("embedding", {{"num_embeddings", int64_t(10)}, {"dim", int64_t(8)}}, {{"ids", "5", "i64"}}));
+            QVERIFY(vkb->run({&e.g, &e.a, &e.w, {}, 0, false}).ok);
+            QVERIFY2(vkb->context().validationErrors() == 0, vkb->context().lastValidationMessage().c_str());
+            if (gpu) {
+                // The counter itself works: a zero-sized buffer is a validation error.
+                VkBufferCreateInfo bi{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+                bi.size = 0;
+                bi.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+                VkBuffer buf = VK_NULL_HANDLE;
+                if (vkCreateBuffer(vkb->context().device(), &bi, nullptr, &buf) == VK_SUCCESS && buf) vkDestroyBuffer(vkb->context().device(), buf, nullptr);
+                QVERIFY(vkb->context().validationErrors() > 0);
+            }
+        }
+        qunsetenv("ARCHSCOPE_VK_VALIDATION");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVulkanPlan)
+#include "test_vulkan_plan.moc"

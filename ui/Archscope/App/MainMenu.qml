@@ -1,0 +1,57 @@
+import QtQuick
+import QtQuick.Controls
+
+// Menus and shortcuts. Editing shortcuts act on the canvas only while it has
+// focus, so text fields keep Ctrl+C/V/X/A and Delete.
+MenuBar {
+    id: bar
+    required property var window
+    required property var document
+    required property var canvas
+    readonly property bool onCanvas: canvas.activeFocus
+
+    Menu {
+        title: "&File"
+        Action { text: "&New"; shortcut: "Ctrl+N"; onTriggered: { bar.document.newDocument(); bar.canvas.fitToView() } }
+        Action { text: "&Open…"; shortcut: "Ctrl+O"; onTriggered: bar.window.openFile() }
+        Action { text: "&Save"; shortcut: "Ctrl+S"; onTriggered: bar.window.saveFile() }
+        Action { text: "Save &As…"; shortcut: "Ctrl+Shift+S"; onTriggered: bar.window.saveFileAs() }
+        MenuSeparator {}
+        Action { text: "&Quit"; shortcut: "Ctrl+Q"; onTriggered: Qt.quit() }
+    }
+    Menu {
+        title: "&Edit"
+        Action {
+            text: "&Undo " + bar.document.undoText; shortcut: "Ctrl+Z"
+            enabled: bar.document.canUndo; onTriggered: bar.document.undo()
+        }
+        Action {
+            text: "&Redo " + bar.document.redoText; shortcut: "Ctrl+Shift+Z"
+            enabled: bar.document.canRedo; onTriggered: bar.document.redo()
+        }
+        MenuSeparator {}
+        Action { text: "Cu&t"; shortcut: "Ctrl+X"; enabled: bar.onCanvas; onTriggered: bar.document.cutSelection() }
+        Action { text: "&Copy"; shortcut: "Ctrl+C"; enabled: bar.onCanvas; onTriggered: bar.document.copySelection() }
+        Action {
+            text: "&Paste"; shortcut: "Ctrl+V"; enabled: bar.onCanvas
+            onTriggered: {
+                const w = bar.canvas.toWorld(bar.canvas.lastMouse.x, bar.canvas.lastMouse.y)
+                bar.document.paste(w.x, w.y)
+            }
+        }
+        Action { text: "&Duplicate"; shortcut: "Ctrl+D"; enabled: bar.onCanvas; onTriggered: bar.document.duplicateSelection() }
+        // The Delete key itself is handled by the canvas (GraphView's Keys), where it has focus.
+        Action { text: "De&lete  (Del)"; onTriggered: bar.document.removeSelected() }
+        MenuSeparator {}
+        Action { text: "Select &All"; shortcut: "Ctrl+A"; enabled: bar.onCanvas; onTriggered: bar.document.selectAll() }
+        Action { text: "&Group"; shortcut: "Ctrl+G"; onTriggered: bar.document.groupSelection("") }
+        Action { text: "U&ngroup"; shortcut: "Ctrl+Shift+G"; onTriggered: bar.document.ungroupSelection() }
+    }
+    Menu {
+        title: "&View"
+        Action { text: "&Fit to View"; shortcut: "Ctrl+F"; onTriggered: bar.canvas.fitToView() }
+        Action { text: "Zoom &In"; shortcut: "Ctrl+="; onTriggered: bar.canvas.zoomAt(1.2, bar.canvas.width / 2, bar.canvas.height / 2) }
+        Action { text: "Zoom &Out"; shortcut: "Ctrl+-"; onTriggered: bar.canvas.zoomAt(1 / 1.2, bar.canvas.width / 2, bar.canvas.height / 2) }
+        Action { text: "Auto &Layout"; shortcut: "Ctrl+L"; onTriggered: { bar.document.autoLayout(); bar.canvas.fitToView() } }
+    }
+}

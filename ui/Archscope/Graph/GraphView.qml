@@ -1,0 +1,170 @@
+import QtQuick
+import QtQuick.Controls
+import Archscope.Core
+import Archscope.Controls
+
+// The node-graph canvas: pan (middle drag, Alt+drag), zoom to cursor (wheel),
+// box / Shift selection, multi-drag with grid snap, drag from a port to
+// connect, drop a free node onto an edge to insert it, palette drops, minimap.
+// Only nodes in view are instantiated (document.visibleNodes); all edges are
+// drawn by one EdgeLayer.
+Item {
+    id: view
+    required property GraphDocument document
+    property real zoom: 1
+    property real panX: 60
+    property real panY: 60
+    property point lastMouse: Qt.point(width / 2, height / 2)
+    property var drag: null      // {last, dragId, moved}
+    property var link: null      // {node, port, output}
+    property string toast: ""
+    property bool showMinimap: true
+    property bool autoFit: true  // fit on resize until the user pans or zooms
+    signal quickAddRequested(point p)
+    Keys.onPressed: (event) => {
+        if (event.key === Qt.Key_Tab || event.key === Qt.Key_Space) {
+            view.quickAddRequested(view.lastMouse)
+            event.accepted = true
+        } else if (event.key === Qt.Key_Delete || event.key === Qt.Key_Backspace) {
+            document.removeSelected()
+            event.accepted = true
+        }
+    }
+    clip: true
+    focus: true
+
+    function toWorld(px, py) { return Qt.point((px - panX) / zoom, (py - panY) / zoom) }
+    function local(scenePos) { return view.mapFromItem(null, scenePos.x, scenePos.y) }
+    function zoomAt(factor, px, py) {
+        autoFit = false
+        const w = toWorld(px, py)
+        zoom = Math.max(0.08, Math.min(3, zoom * factor))
+        panX = px - w.x * zoom
+        panY = py - w.y * zoom
+    }
+    function fitToView() {
+        const b = document.bounds()
+        if (b.width <= 0 || width <= 0) return
+        zoom = Math.max(0.08, Math.min(1.25, Math.min((width - 120) / b.width, (height - 120) / b.height)))
+        panX = (width - b.width * zoom) / 2 - b.x * zoom
+        panY = (height - b.height * zoom) / 2 - b.y * zoom
+    }
+    function centerOn(wx, wy) { autoFit = false; panX = width / 2 - wx * zoom; panY = height / 2 - wy * zoom }
+    function showToast(text) { toast = text; toastTimer.restart() }
+    function updateViewport() {
+        document.visibleNodes.viewport = Qt.rect(-panX / zoom - 50, -panY / zoom - 50, width / zoom + 100, height / zoom + 100)
+    }
+    onZoomChanged: updateViewport()
+    onPanXChanged: updateViewport()
+    onPanYChanged: updateViewport()
+    onWidthChanged: { if (autoFit) fitToView(); updateViewport() }
+    onHeightChanged: { if (autoFit) fitToView(); updateViewport() }
+
+    // --- node and port interaction (signals from the stateless delegates) ---
+    function nodePressed(id, mouse, scenePos) {
+        view.forceActiveFocus()
+        const additive = mouse.modifiers & (Qt.ShiftModifier | Qt.ControlModifier)
+        if (additive) document.select(id, true)
+        else if (document.selection.indexOf(id) < 0) document.select(id, false)
+        drag = { last: scenePos, dragId: document.beginDrag(), moved: false }
+    }
+    function nodeMoved(scenePos) {
+        if (!drag) return
+        document.moveNodes(document.selection, (scenePos.x - drag.last.x) / zoom, (scenePos.y - drag.last.y) / zoom, drag.dragId)
+        drag = { last: scenePos, dragId: drag.dragId, moved: true }
+    }
+    function nodeReleased(id) {
+        if (drag && drag.moved) {
+            document.snapNodes(document.selection, drag.dragId)
+            if (document.selection.length === 1) document.dropOnEdge(document.selection[0])
+        }
+        drag = null
+    }
+    function portPressed(node, port, output, scenePos) {
+        link = { node: node, port: port, output: output }
+        edges.pendingFrom = document.portPosition(node, port, output)
+        edges.pendingTo = edges.pendingFrom
+        edges.pendingOk = true
+        edges.pending = true
+    }
+    function linkProblem(t) {
+        if (!t.node) return null
+        if (t.output === link.output) return "connect an output to an input"
+        return link.output ? document.canConnect(link.node, link.port, t.node, t.port)
+                           : document.canConnect(t.node, t.port, link.node, link.port)
+    }
+    function portMoved(scenePos) {
+        const p = local(scenePos), w = toWorld(p.x, p.y)
+        edges.pendingTo = w
+        const why = linkProblem(document.portAt(w.x, w.y))
+        edges.pendingOk = why === null || why === ""
+    }
+    function portReleased(scenePos) {
+        const p = local(scenePos), w = toWorld(p.x, p.y)
+        const t = document.portAt(w.x, w.y)
+        edges.pending = false
+        const why = linkProblem(t)
+        if (why === null) {
+            if (!link.output) document.disconnectInput(link.node, link.port)
+        } else if (why !== "") {
+            showToast("Cannot connect: " + why)
+        } else if (link.output) {
+            document.connectPorts(link.node, link.port, t.node, t.port)
+        } else {
+            document.connectPorts(t.node, t.port, link.node, link.port)
+        }
+        link = null
+    }
+
+    Rectangle { anchors.fill: parent; color: Theme.canvas }
+    EdgeLayer {
+        id: edges
+        objectName: "edgeLayer"
+        anchors.fill: parent
+        document: view.document
+        zoom: view.zoom; panX: view.panX; panY: view.panY
+        gridStep: view.document.gridStep
+    }
+    CanvasMouse { view: view; edges: edges; rubber: rubber }
+    Item {
+        id: world
+        objectName: "world"
+        x: view.panX; y: view.panY; scale: view.zoom
+        transformOrigin: Item.TopLeft
+        Repeater {
+            model: view.document.groups
+            delegate: GroupFrame {}
+        }
+        Repeater {
+            model: view.document.visibleNodes
+            delegate: NodeItem {
+                headerHeight: view.document.headerHeight
+                portRow: view.document.portRow
+                onBodyPressed: (id, mouse, p) => view.nodePressed(id, mouse, p)
+                onBodyMoved: (id, p) => view.nodeMoved(p)
+                onBodyReleased: (id, p) => view.nodeReleased(id)
+                onPortPressed: (id, port, output, p) => view.portPressed(id, port, output, p)
+                onPortMoved: (p) => view.portMoved(p)
+                onPortReleased: (p) => view.portReleased(p)
+            }
+        }
+    }
+    Rectangle {
+        id: rubber
+        visible: false
+        color: "#22e8a33d"; border.color: Theme.accent; border.width: 1
+    }
+    DropArea {
+        anchors.fill: parent
+        keys: ["archscope/op"]
+        onDropped: (drop) => {
+            const w = view.toWorld(drop.x, drop.y)
+            view.document.addNode(drop.source.dragOp, w.x - 100, w.y - 20)
+            drop.accept()
+        }
+    }
+    MinimapPanel { view: view; visible: view.showMinimap; anchors.right: parent.right; anchors.bottom: parent.bottom; anchors.margins: 12 }
+    Toast { text: view.toast; shown: toastTimer.running; anchors.horizontalCenter: parent.horizontalCenter; y: 14 }
+    Timer { id: toastTimer; interval: 3500 }
+    Component.onCompleted: updateViewport()
+}

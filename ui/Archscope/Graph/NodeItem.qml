@@ -1,0 +1,121 @@
+import QtQuick
+import QtQuick.Controls
+import Archscope.Controls
+
+// One node on the canvas. Stateless: everything comes in through required
+// properties (the node model's roles), user actions go out as signals.
+Item {
+    id: node
+    required property string nodeId
+    required property string title
+    required property string op
+    required property color nodeColor
+    required property real posX
+    required property real posY
+    required property real nodeHeight
+    required property var inputs
+    required property var outputs
+    required property var outputShapes
+    required property string stats
+    required property string errors
+    required property bool selected
+    required property bool composite
+    property real headerHeight: 42
+    property real portRow: 22
+
+    signal bodyPressed(string nodeId, var mouse, point scenePos)
+    signal bodyMoved(string nodeId, point scenePos)
+    signal bodyReleased(string nodeId, point scenePos)
+    signal bodyDoubleClicked(string nodeId)
+    signal portPressed(string nodeId, string port, bool output, point scenePos)
+    signal portMoved(point scenePos)
+    signal portReleased(point scenePos)
+
+    x: posX
+    y: posY
+    width: 200
+    height: nodeHeight
+    objectName: "node_" + nodeId
+
+    function scenePoint(item, mouse) { return item.mapToItem(null, mouse.x, mouse.y) }
+
+    Rectangle {  // drop shadow
+        anchors.fill: body; anchors.topMargin: 3; anchors.leftMargin: 2
+        radius: body.radius; color: "#60000000"
+    }
+    Rectangle {
+        id: body
+        anchors.fill: parent
+        radius: 6
+        color: Theme.nodeBody
+        border.width: node.selected ? 2 : 1
+        border.color: node.selected ? Theme.selection : (node.errors.length ? Theme.error : "#414754")
+        Rectangle {  // header in the category colour
+            id: header
+            x: 1; y: 1; width: parent.width - 2; height: node.headerHeight - 4
+            radius: 5
+            color: Qt.darker(node.nodeColor, 1.35)
+            Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 6; color: parent.color }
+            Rectangle { width: 4; height: parent.height; radius: 2; color: node.nodeColor }
+            Text {
+                x: 12; y: 4; width: parent.width - 40
+                text: node.title + (node.composite ? "  ▣" : "")
+                color: "#f2f4f8"; font.pixelSize: 13; font.bold: true; elide: Text.ElideRight
+            }
+            Text {
+                x: 12; y: 21; width: parent.width - 24
+                text: node.op; color: Qt.lighter(node.nodeColor, 1.5); font.pixelSize: 10; elide: Text.ElideRight
+            }
+        }
+        MouseArea {
+            anchors.fill: parent
+            acceptedButtons: Qt.LeftButton
+            onPressed: (mouse) => node.bodyPressed(node.nodeId, mouse, node.scenePoint(this, mouse))
+            onPositionChanged: (mouse) => node.bodyMoved(node.nodeId, node.scenePoint(this, mouse))
+            onReleased: (mouse) => node.bodyReleased(node.nodeId, node.scenePoint(this, mouse))
+            onDoubleClicked: node.bodyDoubleClicked(node.nodeId)
+        }
+        Text {
+            x: 10; y: node.height - 20; width: parent.width - 20
+            text: node.stats; color: Theme.textDim; font.pixelSize: 10; elide: Text.ElideRight
+        }
+    }
+    Repeater {
+        model: node.inputs
+        delegate: Port {
+            required property int index
+            required property string modelData
+            y: node.headerHeight + index * node.portRow
+            name: modelData
+            output: false
+            onPressed: (p) => node.portPressed(node.nodeId, modelData, false, p)
+            onMoved: (p) => node.portMoved(p)
+            onReleased: (p) => node.portReleased(p)
+        }
+    }
+    Repeater {
+        model: node.outputs
+        delegate: Port {
+            required property int index
+            required property string modelData
+            x: node.width - width
+            y: node.headerHeight + index * node.portRow
+            name: modelData
+            detail: node.outputShapes[index] || ""
+            output: true
+            onPressed: (p) => node.portPressed(node.nodeId, modelData, true, p)
+            onMoved: (p) => node.portMoved(p)
+            onReleased: (p) => node.portReleased(p)
+        }
+    }
+    Rectangle {  // warning badge
+        visible: node.errors.length > 0
+        x: node.width - 26; y: 8; width: 18; height: 18; radius: 9
+        color: Theme.error
+        Text { anchors.centerIn: parent; text: "!"; color: "white"; font.bold: true; font.pixelSize: 12 }
+        MouseArea { id: badgeHover; anchors.fill: parent; hoverEnabled: true }
+        ToolTip.visible: badgeHover.containsMouse
+        ToolTip.text: node.errors
+        ToolTip.delay: 200
+    }
+}

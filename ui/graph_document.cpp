@@ -1,0 +1,358 @@
+// GraphDocument: files, analysis, model sync and queries. The edit
+// operations (each pushing a command) are in document_edits.cpp.
+#include "graph_document.h"
+
+#include "core/registry.h"
+#include "graph/design_io.h"
+#include "graph_commands.h"
+#include "graph_geometry.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+namespace archscope::ui {
+
+namespace {
+
+QString q(const std::string& s) { return QString::fromStdString(s); }
+
+QString human(double v, const char* unit) {
+    const char* suffix[] = {"", "K", "M", "G", "T", "P"};
+    int i = 0;
+    while (std::abs(v) >= 1000 && i < 5) { v /= 1000; ++i; }
+    return QString("%1%2%3").arg(i ? QString::number(v, 'f', v < 10 ? 2 : 1) : QString::number(v, 'f', 0), suffix[i], unit);
+}
+
+QString humanBytes(double v) {
+    const char* suffix[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int i = 0;
+    while (v >= 1024 && i < 4) { v /= 1024; ++i; }
+    return QString("%1 %2").arg(QString::number(v, 'f', i ? 1 : 0), suffix[i]);
+}
+
+// The top-level node a diagnostic belongs to ("blk/inner" -> "blk").
+QString topNode(const std::string& id) { return q(id.substr(0, id.find('/'))); }
+
+// The input port a diagnostic is about: its port field, else the
+// `node "n" input "p":` prefix every InferCtx message starts with.
+std::string diagPort(const Diagnostic& d) {
+    if (!d.port.empty()) return d.port;
+    const std::string prefix = "node \"" + d.node + "\" input \"";
+    if (d.message.rfind(prefix, 0) != 0) return {};
+    size_t end = d.message.find('"', prefix.size());
+    return end == std::string::npos ? std::string() : d.message.substr(prefix.size(), end - prefix.size());
+}
+
+}  // namespace
+
+QString localPath(const QString& pathOrUrl) {
+    QUrl u(pathOrUrl);
+    return u.isLocalFile() ? u.toLocalFile() : pathOrUrl;
+}
+
+GraphDocument::GraphDocument(QObject* parent) : QObject(parent) {
+    m_visible.setSourceModel(&m_nodes);
+    m_undo.setUndoLimit(500);
+    connect(&m_undo, &QUndoStack::cleanChanged, this, &GraphDocument::dirtyChanged);
+    connect(&m_undo, &QUndoStack::indexChanged, this, [this] {
+        emit undoStateChanged();
+        autosave();
+    });
+    connect(&m_undo, &QUndoStack::canUndoChanged, this, &GraphDocument::undoStateChanged);
+    connect(&m_undo, &QUndoStack::canRedoChanged, this, &GraphDocument::undoStateChanged);
+    newDocument();
+}
+
+GraphDocument::~GraphDocument() {
+    // The stack clears itself while being destroyed; that is no edit to autosave.
+    disconnect(&m_undo, nullptr, this, nullptr);
+}
+
+double GraphDocument::nodeWidth() { return NodeMetrics::width; }
+double GraphDocument::headerHeight() { return NodeMetrics::header; }
+double GraphDocument::portRow() { return NodeMetrics::row; }
+double GraphDocument::gridStep() { return NodeMetrics::gridStep; }
+
+void GraphDocument::setMessage(const QString& m) {
+    m_message = m;
+    emit messageChanged();
+}
+
+// ---------- files ----------
+
+void GraphDocument::resetTo(Graph g, const QString& path) {
+    m_resetting = true;  // clearing the stack must not delete a pending recovery file
+    m_undo.clear();
+    m_resetting = false;
+    m_graph = std::move(g);
+    m_selection.clear();
+    m_path = path;
+    reanalyze();
+    syncModels();
+    emit fileChanged();
+    emit dirtyChanged();
+    emit selectionChanged();
+    emit undoStateChanged();
+    emit recoveryChanged();
+}
+
+void GraphDocument::newDocument() {
+    Graph g;
+    g.metadata["name"] = "Untitled";
+    g.symbols = {{"B", 1, "batch"}, {"T", 16, "sequence length"}};
+    g.addNode({"x", "input", {{"shape", std::string("B, T, 64")}}, 0, 0, "", ""});
+    g.addNode({"y", "output", {}, 300, 0, "", ""});
+    g.connect({"x", "y"}, {"y", "x"});
+    resetTo(std::move(g), QString());
+}
+
+bool GraphDocument::load(const QString& pathOrUrl) {
+    QString path = localPath(pathOrUrl);
+    Graph g;
+    LoadResult r = loadDesign(path.toStdString(), &g);
+    if (!r.ok) {
+        setMessage(q(r.error));
+        return false;
+    }
+    resetTo(std::move(g), QFileInfo(path).absoluteFilePath());
+    setMessage(QString("Opened %1").arg(path));
+    return true;
+}
+
+bool GraphDocument::save() {
+    if (m_path.isEmpty()) {
+        setMessage("This design has no file yet: use Save As");
+        return false;
+    }
+    return saveAs(m_path);
+}
+
+bool GraphDocument::saveAs(const QString& pathOrUrl) {
+    QString path = localPath(pathOrUrl);
+    if (!path.endsWith(".json")) path += ".json";
+    std::string err;
+    if (!saveDesign(m_graph, path.toStdString(), &err)) {
+        setMessage(q(err));
+        return false;
+    }
+    QFile::remove(recoveryPath());
+    bool renamed = QFileInfo(path).absoluteFilePath() != m_path;
+    m_path = QFileInfo(path).absoluteFilePath();
+    m_undo.setClean();
+    if (renamed) emit fileChanged();
+    emit dirtyChanged();
+    setMessage(QString("Saved %1").arg(path));
+    return true;
+}
+
+QString GraphDocument::displayName() const { return m_path.isEmpty() ? QString("untitled") : QFileInfo(m_path).fileName(); }
+
+QString GraphDocument::recoveryPath() const {
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery";
+    QString name = m_path.isEmpty() ? QString("untitled") : QFileInfo(m_path).completeBaseName();
+    return dir + "/" + name + ".json";
+}
+
+bool GraphDocument::recoveryAvailable() const {
+    if (!QFileInfo::exists(recoveryPath()) || dirty()) return false;
+    QFile f(recoveryPath());
+    if (!f.open(QIODevice::ReadOnly)) return false;
+    return f.readAll().toStdString() != serializeDesign(m_graph);
+}
+
+void GraphDocument::autosave() {
+    if (m_resetting) return;
+    if (!dirty()) {
+        QFile::remove(recoveryPath());
+        return;
+    }
+    QDir().mkpath(QFileInfo(recoveryPath()).absolutePath());
+    std::string err;
+    if (!writeFileAtomic(recoveryPath().toStdString(), serializeDesign(m_graph), &err))
+        setMessage(QString("Autosave failed: %1").arg(q(err)));
+}
+
+bool GraphDocument::restoreRecovery() {
+    Graph g;
+    LoadResult r = loadDesign(recoveryPath().toStdString(), &g);
+    if (!r.ok) {
+        setMessage(QString("Cannot restore: %1").arg(q(r.error)));
+        return false;
+    }
+    m_undo.push(new SnapshotCommand(this, "Restore unsaved changes", m_graph, g, selection(), {}));
+    emit recoveryChanged();
+    return true;
+}
+
+void GraphDocument::discardRecovery() {
+    QFile::remove(recoveryPath());
+    emit recoveryChanged();
+}
+
+// ---------- applying changes (called by commands) ----------
+
+void GraphDocument::applyGraph(Graph g, const QStringList& select) {
+    m_graph = std::move(g);
+    m_selection.clear();
+    for (auto& id : select)
+        if (m_graph.node(id.toStdString())) m_selection.insert(id);
+    reanalyze();
+    syncModels();
+    emit selectionChanged();
+}
+
+void GraphDocument::applyPositions(const std::map<std::string, QPointF>& pos) {
+    for (auto& [id, p] : pos)
+        if (Node* n = m_graph.node(id)) {
+            n->x = p.x();
+            n->y = p.y();
+        }
+    syncModels();
+}
+
+void GraphDocument::applyAttribute(const std::string& node, const std::string& name, const std::optional<AttrValue>& v) {
+    if (Node* n = m_graph.node(node)) {
+        if (v) n->attrs[name] = *v;
+        else n->attrs.erase(name);
+    }
+    reanalyze();
+    syncModels();
+}
+
+void GraphDocument::applySymbol(const std::string& name, int64_t value) {
+    for (auto& s : m_graph.symbols)
+        if (s.name == name) s.value = value;
+    reanalyze();
+    syncModels();
+}
+
+void GraphDocument::reanalyze() {
+    m_analysis = analyze(m_graph, {});
+    emit analysisChanged();
+}
+
+void GraphDocument::syncModels() {
+    const OpRegistry& reg = OpRegistry::global();
+    std::map<QString, QStringList> nodeErrors;
+    for (auto& d : m_analysis.errors)
+        if (!d.node.empty()) nodeErrors[topNode(d.node)] << q(d.message);
+    std::vector<NodeRow> rows;
+    rows.reserve(m_graph.nodes().size());
+    for (auto& n : m_graph.nodes()) {
+        const OpDef* def = reg.find(n.op);
+        NodeRow r;
+        r.id = q(n.id);
+        r.op = q(n.op);
+        r.title = n.label.empty() ? r.id : q(n.label);
+        r.category = def ? q(def->category) : QString("Unknown");
+        r.doc = def ? q(def->doc) : QString("unknown op \"%1\"").arg(r.op);
+        r.color = def ? categoryColor(r.category) : QColor("#777777");
+        r.x = n.x;
+        r.y = n.y;
+        r.height = nodeHeight(def);
+        auto info = m_analysis.nodes.find(n.id);
+        if (def) {
+            for (auto& p : def->inputs) r.inputs << q(p.name);
+            for (size_t i = 0; i < def->outputs.size(); ++i) {
+                r.outputs << q(def->outputs[i].name);
+                bool known = info != m_analysis.nodes.end() && i < info->second.outputs.size();
+                r.outputShapes << (known ? q(shapeStr(info->second.outputs[i].shape)) : QString("?"));
+            }
+        }
+        if (info != m_analysis.nodes.end() && info->second.ok) {
+            const NodeInfo& ni = info->second;
+            QStringList parts;
+            if (ni.paramCount) parts << human(double(ni.paramCount), " params");
+            if (ni.flops) parts << human(double(ni.flops), "FLOPs");
+            r.stats = parts.join("  ·  ");
+            r.composite = ni.composite;
+        }
+        r.errors = nodeErrors[r.id].join('\n');
+        r.selected = m_selection.contains(r.id);
+        rows.push_back(std::move(r));
+    }
+    m_nodes.sync(std::move(rows));
+
+    std::vector<EdgeRow> edges;
+    for (auto& e : m_graph.edges()) {
+        EdgeRow r{q(e.from.node), q(e.from.port), q(e.to.node), q(e.to.port), {}, {}};
+        if (const TensorType* t = m_analysis.outputType(e.from)) r.shape = q(shapeStr(t->shape));
+        QStringList errs;
+        for (auto& d : m_analysis.errors)
+            if (d.node == e.to.node && diagPort(d) == e.to.port) errs << q(d.message);
+        r.error = errs.join('\n');
+        edges.push_back(std::move(r));
+    }
+    m_edges.sync(std::move(edges));
+    rebuildEdgeGeometry();
+}
+
+void GraphDocument::rebuildEdgeGeometry() {
+    const OpRegistry& reg = OpRegistry::global();
+    m_edgeGeom.clear();
+    for (auto& r : m_edges.rows()) {
+        const Node* a = m_graph.node(r.fromNode.toStdString());
+        const Node* b = m_graph.node(r.toNode.toStdString());
+        if (!a || !b) continue;
+        const OpDef* da = reg.find(a->op);
+        const OpDef* db = reg.find(b->op);
+        int ia = da ? std::max(0, da->outputIndex(r.fromPort.toStdString())) : 0;
+        int ib = db ? std::max(0, db->inputIndex(r.toPort.toStdString())) : 0;
+        m_edgeGeom.push_back({portPos(*a, ia, true), portPos(*b, ib, false), r.shape, r.error, r.toNode, r.toPort});
+    }
+    emit geometryChanged();
+}
+
+// ---------- read-only views ----------
+
+QStringList GraphDocument::errors() const {
+    QStringList l;
+    for (auto& d : m_analysis.errors) l << q(d.message);
+    return l;
+}
+
+QVariantMap GraphDocument::totals() const {
+    const Analysis& a = m_analysis;
+    return {{"params", double(a.totalParams)},
+            {"flops", double(a.totalFlops)},
+            {"bytes", double(a.totalBytes)},
+            {"activationBytes", double(a.totalActivationBytes)},
+            {"paramsText", human(double(a.totalParams), "")},
+            {"flopsText", human(double(a.totalFlops), "")},
+            {"weightsText", humanBytes(double(a.totalParams) * 4)},
+            {"activationsText", humanBytes(double(a.totalActivationBytes))},
+            {"nodes", int(m_graph.nodes().size())},
+            {"edges", int(m_graph.edges().size())}};
+}
+
+QVariantList GraphDocument::symbols() const {
+    QVariantList l;
+    for (auto& s : m_graph.symbols) l << QVariantMap{{"name", q(s.name)}, {"value", double(s.value)}, {"doc", q(s.doc)}};
+    return l;
+}
+
+QVariantList GraphDocument::groups() const {
+    const OpRegistry& reg = OpRegistry::global();
+    QVariantList l;
+    for (auto& gr : m_graph.groups) {
+        QRectF box;
+        for (auto& id : gr.nodes)
+            if (const Node* n = m_graph.node(id)) box |= nodeRect(*n, reg.find(n->op));
+        if (box.isNull()) continue;
+        box.adjust(-16, -34, 16, 16);
+        l << QVariantMap{{"id", q(gr.id)}, {"label", q(gr.label.empty() ? gr.id : gr.label)}, {"x", box.x()},
+                         {"y", box.y()},   {"width", box.width()},  {"height", box.height()}, {"count", int(gr.nodes.size())}};
+    }
+    return l;
+}
+
+QStringList GraphDocument::selection() const {
+    QStringList l;
+    for (auto& n : m_graph.nodes())  // document order: deterministic
+        if (m_selection.contains(q(n.id))) l << q(n.id);
+    return l;
+}
+
+}  // namespace archscope::ui

@@ -1,0 +1,182 @@
+// GraphDocument: the editor's model of one design file.
+//
+// Owns the engine Graph, its QUndoStack and the latest Analysis. It is the
+// ONLY thing that edits the graph: every edit from QML is a QUndoCommand
+// (graph_commands.h) holding ids and JSON snapshots. After each change it
+// re-runs analyze() and syncs the node/edge list models, which announce
+// exactly what changed. It also loads/saves through design_io (atomic) and
+// autosaves a recovery copy after every edit. Created by the app window, the
+// render command and the tests; QML reaches it as a context property.
+#pragma once
+
+#include "graph/analysis.h"
+#include "graph/graph.h"
+#include "list_models.h"
+
+#include <QObject>
+#include <QPointF>
+#include <QRectF>
+#include <QSet>
+#include <QUndoStack>
+#include <QUrl>
+#include <QVariant>
+#include <optional>
+
+namespace archscope::ui {
+
+QString localPath(const QString& pathOrUrl);  // file:// URLs from dialogs -> paths
+
+struct EdgeGeom {
+    QPointF a, b;  // output port, input port (world coordinates)
+    QString label, error, toNode, toPort;
+};
+
+class GraphDocument : public QObject {
+    Q_OBJECT
+    Q_PROPERTY(NodeListModel* nodes READ nodes CONSTANT)
+    Q_PROPERTY(EdgeListModel* edges READ edges CONSTANT)
+    Q_PROPERTY(PaletteModel* palette READ palette CONSTANT)
+    Q_PROPERTY(VisibleNodesModel* visibleNodes READ visibleNodes CONSTANT)
+    Q_PROPERTY(QString filePath READ filePath NOTIFY fileChanged)
+    Q_PROPERTY(QString displayName READ displayName NOTIFY fileChanged)
+    Q_PROPERTY(bool dirty READ dirty NOTIFY dirtyChanged)
+    Q_PROPERTY(bool canUndo READ canUndo NOTIFY undoStateChanged)
+    Q_PROPERTY(bool canRedo READ canRedo NOTIFY undoStateChanged)
+    Q_PROPERTY(QString undoText READ undoText NOTIFY undoStateChanged)
+    Q_PROPERTY(QString redoText READ redoText NOTIFY undoStateChanged)
+    Q_PROPERTY(QStringList errors READ errors NOTIFY analysisChanged)
+    Q_PROPERTY(QVariantMap totals READ totals NOTIFY analysisChanged)
+    Q_PROPERTY(QVariantList symbols READ symbols NOTIFY analysisChanged)
+    Q_PROPERTY(QVariantList groups READ groups NOTIFY geometryChanged)
+    Q_PROPERTY(QStringList selection READ selection NOTIFY selectionChanged)
+    Q_PROPERTY(QString message READ message NOTIFY messageChanged)
+    Q_PROPERTY(bool recoveryAvailable READ recoveryAvailable NOTIFY recoveryChanged)
+    Q_PROPERTY(double nodeWidth READ nodeWidth CONSTANT)
+    Q_PROPERTY(double headerHeight READ headerHeight CONSTANT)
+    Q_PROPERTY(double portRow READ portRow CONSTANT)
+    Q_PROPERTY(double gridStep READ gridStep CONSTANT)
+
+public:
+    explicit GraphDocument(QObject* parent = nullptr);
+    ~GraphDocument() override;
+
+    // --- files ---
+    Q_INVOKABLE void newDocument();
+    Q_INVOKABLE bool load(const QString& pathOrUrl);
+    Q_INVOKABLE bool save();
+    Q_INVOKABLE bool saveAs(const QString& pathOrUrl);
+    Q_INVOKABLE bool restoreRecovery();
+    Q_INVOKABLE void discardRecovery();
+    QString recoveryPath() const;  // AppDataLocation/recovery/<name>.json
+
+    // --- edits (each one undo step) ---
+    Q_INVOKABLE QString addNode(const QString& op, double x, double y);
+    Q_INVOKABLE void removeNodes(const QStringList& ids);
+    Q_INVOKABLE void removeSelected() { removeNodes(selection()); }
+    Q_INVOKABLE int beginDrag();  // id that merges the moves of one drag
+    Q_INVOKABLE void moveNodes(const QStringList& ids, double dx, double dy, int dragId = 0);
+    Q_INVOKABLE void snapNodes(const QStringList& ids, int dragId);  // to the grid, merged into the drag
+    Q_INVOKABLE QString canConnect(const QString& fromNode, const QString& fromPort, const QString& toNode,
+                                   const QString& toPort) const;  // "" when allowed, else the reason
+    Q_INVOKABLE QString connectPorts(const QString& fromNode, const QString& fromPort, const QString& toNode,
+                                     const QString& toPort);  // "" on success, else the reason
+    Q_INVOKABLE bool disconnectInput(const QString& node, const QString& port);
+    Q_INVOKABLE QString setAttribute(const QString& node, const QString& name, const QVariant& value);
+    Q_INVOKABLE void resetAttribute(const QString& node, const QString& name);
+    Q_INVOKABLE QString setSymbolValue(const QString& name, qint64 value);
+    Q_INVOKABLE QString copySelection() const;  // JSON, also put on the clipboard
+    Q_INVOKABLE void cutSelection();
+    Q_INVOKABLE QStringList paste(double x, double y, const QString& json = {});  // clipboard when empty
+    Q_INVOKABLE QStringList duplicateSelection();
+    Q_INVOKABLE QString groupSelection(const QString& label = {});
+    Q_INVOKABLE bool ungroupSelection();
+    Q_INVOKABLE void autoLayout();
+    Q_INVOKABLE bool insertOnEdge(const QString& node, const QString& toNode, const QString& toPort);
+    // A node without edges dropped onto an edge is inserted into it.
+    Q_INVOKABLE bool dropOnEdge(const QString& node);
+    Q_INVOKABLE void undo() { m_undo.undo(); }
+    Q_INVOKABLE void redo() { m_undo.redo(); }
+
+    // --- selection (not undoable) ---
+    Q_INVOKABLE void select(const QString& id, bool additive);
+    Q_INVOKABLE void setSelection(const QStringList& ids);
+    Q_INVOKABLE void selectAll();
+    Q_INVOKABLE void selectInRect(double x, double y, double w, double h, bool additive);
+
+    // --- queries for the views ---
+    Q_INVOKABLE QVariantMap nodeInfo(const QString& id) const;
+    Q_INVOKABLE QVariantList nodeAttributes(const QString& id) const;
+    Q_INVOKABLE QVariantMap portAt(double x, double y) const;  // {node, port, output, x, y} or empty
+    Q_INVOKABLE QVariantMap edgeAt(double x, double y, double tolerance) const;  // {toNode, toPort, label, error}
+    Q_INVOKABLE QPointF portPosition(const QString& node, const QString& port, bool output) const;
+    Q_INVOKABLE QRectF bounds() const;
+    Q_INVOKABLE QString nodeAt(double x, double y) const;
+
+    NodeListModel* nodes() { return &m_nodes; }
+    EdgeListModel* edges() { return &m_edges; }
+    PaletteModel* palette() { return &m_palette; }
+    VisibleNodesModel* visibleNodes() { return &m_visible; }
+    QString filePath() const { return m_path; }
+    QString displayName() const;
+    bool dirty() const { return !m_undo.isClean(); }
+    bool canUndo() const { return m_undo.canUndo(); }
+    bool canRedo() const { return m_undo.canRedo(); }
+    QString undoText() const { return m_undo.undoText(); }
+    QString redoText() const { return m_undo.redoText(); }
+    QStringList errors() const;
+    QVariantMap totals() const;
+    QVariantList symbols() const;
+    QVariantList groups() const;
+    QStringList selection() const;
+    QString message() const { return m_message; }
+    bool recoveryAvailable() const;
+    static double nodeWidth();
+    static double headerHeight();
+    static double portRow();
+    static double gridStep();
+
+    const Graph& graph() const { return m_graph; }
+    const Analysis& analysis() const { return m_analysis; }
+    const std::vector<EdgeGeom>& edgeGeometry() const { return m_edgeGeom; }
+    QUndoStack* undoStack() { return &m_undo; }
+    void setMessage(const QString& m);
+
+    // For commands only: replace the graph (structural change) or positions.
+    void applyGraph(Graph g, const QStringList& select);
+    void applyPositions(const std::map<std::string, QPointF>& pos);
+    void applyAttribute(const std::string& node, const std::string& name, const std::optional<AttrValue>& v);
+    void applySymbol(const std::string& name, int64_t value);
+
+signals:
+    void fileChanged();
+    void dirtyChanged();
+    void undoStateChanged();
+    void analysisChanged();
+    void geometryChanged();  // node positions or edges moved: repaint edge layer / minimap
+    void selectionChanged();
+    void messageChanged();
+    void recoveryChanged();
+
+private:
+    Graph m_graph;
+    Analysis m_analysis;
+    QUndoStack m_undo;
+    NodeListModel m_nodes;
+    EdgeListModel m_edges;
+    PaletteModel m_palette;
+    VisibleNodesModel m_visible;
+    QSet<QString> m_selection;
+    std::vector<EdgeGeom> m_edgeGeom;
+    QString m_path, m_message;
+    bool m_resetting = false;
+    int m_nextDrag = 1;
+
+    void reanalyze();
+    void syncModels();
+    void rebuildEdgeGeometry();
+    void autosave();
+    void pushStructural(const QString& text, const Graph& after, const QStringList& select);
+    void resetTo(Graph g, const QString& path);
+};
+
+}  // namespace archscope::ui

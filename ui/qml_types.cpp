@@ -1,0 +1,34 @@
+#include "qml_types.h"
+
+#include "canvas_items.h"
+#include "graph_document.h"
+
+#include <QQmlEngine>
+#include <QQmlExtensionPlugin>
+
+Q_IMPORT_QML_PLUGIN(Archscope_AppPlugin)
+Q_IMPORT_QML_PLUGIN(Archscope_GraphPlugin)
+Q_IMPORT_QML_PLUGIN(Archscope_ControlsPlugin)
+
+namespace archscope::ui {
+
+void registerQmlTypes() {
+    static bool done = false;
+    if (done) return;
+    done = true;
+    const char* uri = "Archscope.Core";
+    qmlRegisterType<EdgeLayer>(uri, 1, 0, "EdgeLayer");
+    qmlRegisterType<Minimap>(uri, 1, 0, "Minimap");
+    qmlRegisterUncreatableType<GraphDocument>(uri, 1, 0, "GraphDocument", "created by the application");
+    qmlRegisterUncreatableType<NodeListModel>(uri, 1, 0, "NodeListModel", "owned by GraphDocument");
+    qmlRegisterUncreatableType<EdgeListModel>(uri, 1, 0, "EdgeListModel", "owned by GraphDocument");
+    qmlRegisterType<PaletteModel>(uri, 1, 0, "PaletteModel");
+    qmlRegisterUncreatableType<VisibleNodesModel>(uri, 1, 0, "VisibleNodesModel", "owned by GraphDocument");
+}
+
+void setupEngine(QQmlEngine& engine) {
+    registerQmlTypes();
+    engine.addImportPath(QStringLiteral("qrc:/"));
+}
+
+}  // namespace archscope::ui
