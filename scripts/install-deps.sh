@@ -13,6 +13,7 @@ PKGS=(
   qml6-module-qtqml-workerscript qml6-module-qtquick-dialogs qml6-module-qttest
   qml6-module-qtcharts qml6-module-qt-labs-settings qml6-module-qtcore
   libgl-dev xvfb xauth fonts-dejavu-core
+  libonnx-dev libprotobuf-dev protobuf-compiler
 )
 
 missing=()

@@ -10,10 +10,12 @@ layout(local_size_x_id = 3, local_size_y_id = 4) in;
 layout(constant_id = 0) const int BM = 4;
 layout(constant_id = 1) const int HAS_BIAS = 0;
 layout(constant_id = 2) const int ACT = 0;
+layout(constant_id = 5) const int HAS_RES = 0;  // + R[z, m, n] after the activation (fused residual add)
 layout(binding = 0) uniform samplerBuffer A;
 layout(binding = 1) uniform samplerBuffer B;
 layout(binding = 2) uniform samplerBuffer Bias;
 layout(std430, binding = 3) writeonly buffer C { float c[]; };
+layout(binding = 4) uniform samplerBuffer R;
 layout(push_constant) uniform P {
     uint M, N, K, nb2;
     uint sa1, sa2, sb1, sb2;
@@ -47,6 +49,9 @@ void main() {
         if (m >= pc.M) break;
         const vec4 v = applyAct4(ACT, acc[i] * pc.alpha + bias, pc.p0, pc.p1);
         for (int j = 0; j < 4; ++j)
-            if (n0 + uint(j) < pc.N) c[(z * pc.M + m) * pc.N + n0 + uint(j)] = v[j];
+            if (n0 + uint(j) < pc.N) {
+                const uint o = (z * pc.M + m) * pc.N + n0 + uint(j);
+                c[o] = HAS_RES == 1 ? v[j] + texelFetch(R, int(o)).x : v[j];
+            }
     }
 }

@@ -16,10 +16,12 @@ layout(local_size_x_id = 3, local_size_y_id = 4) in;
 layout(constant_id = 0) const int BM = 4;
 layout(constant_id = 1) const int HAS_BIAS = 0;
 layout(constant_id = 2) const int ACT = 0;
+layout(constant_id = 5) const int HAS_RES = 0;  // + R[z, m, n] after the activation (fused residual add)
 layout(binding = 0) uniform samplerBuffer A;
 layout(binding = 1) uniform samplerBuffer B;
 layout(binding = 2) uniform samplerBuffer Bias;
 layout(std430, binding = 3) writeonly buffer C { float c[]; };
+layout(binding = 4) uniform samplerBuffer R;
 layout(push_constant) uniform P {
     uint M, N, K, nb2;
     uint sa1, sa2, sb1, sb2;
@@ -89,13 +91,13 @@ void main() {
         const vec4 v = applyAct4(ACT, acc[i] * pc.alpha + bias, pc.p0, pc.p1);
         const uint base = (z * pc.M + m) * pc.N + n0;
         for (int j = 0; j < 4; ++j)
-            if (n0 + uint(j) < pc.N) c[base + uint(j)] = v[j];
+            if (n0 + uint(j) < pc.N) c[base + uint(j)] = HAS_RES == 1 ? v[j] + texelFetch(R, int(base + uint(j))).x : v[j];
 #if defined(WIDE)
         vec4 bias2 = vec4(0.0);
         if (HAS_BIAS == 1)
             for (int j = 0; j < 4; ++j) bias2[j] = texelFetch(Bias, int(n0 + 4 + uint(j))).x;
         const vec4 v2 = applyAct4(ACT, acc2[i] * pc.alpha + bias2, pc.p0, pc.p1);
-        for (int j = 0; j < 4; ++j) c[base + 4 + uint(j)] = v2[j];
+        for (int j = 0; j < 4; ++j) c[base + 4 + uint(j)] = HAS_RES == 1 ? v2[j] + texelFetch(R, int(base + 4 + uint(j))).x : v2[j];
 #endif
     }
 }

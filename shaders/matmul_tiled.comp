@@ -11,10 +11,12 @@ layout(local_size_x = TS, local_size_y = TS) in;
 layout(constant_id = 0) const int BM = 1;
 layout(constant_id = 1) const int HAS_BIAS = 0;
 layout(constant_id = 2) const int ACT = 0;
+layout(constant_id = 5) const int HAS_RES = 0;  // + R[z, m, n] after the activation (fused residual add)
 layout(std430, binding = 0) readonly buffer A { float a[]; };
 layout(std430, binding = 1) readonly buffer B { float b[]; };
 layout(std430, binding = 2) readonly buffer Bias { float bias[]; };
 layout(std430, binding = 3) writeonly buffer C { float c[]; };
+layout(std430, binding = 4) readonly buffer R { float r[]; };
 layout(push_constant) uniform P {
     uint M, N, K, nb2;
     uint sa1, sa2, sb1, sb2;
@@ -42,5 +44,6 @@ void main() {
     }
     if (m >= pc.M || n >= pc.N) return;
     float v = acc * pc.alpha + (HAS_BIAS == 1 ? bias[n] : 0.0);
-    c[(z * pc.M + m) * pc.N + n] = applyAct(ACT, v, pc.p0, pc.p1);
+    const uint o = (z * pc.M + m) * pc.N + n;
+    c[o] = applyAct(ACT, v, pc.p0, pc.p1) + (HAS_RES == 1 ? r[o] : 0.0);
 }

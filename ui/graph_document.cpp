@@ -4,6 +4,7 @@
 
 #include "core/registry.h"
 #include "graph/design_io.h"
+#include "interop/design_loader.h"
 #include "graph_commands.h"
 #include "graph_geometry.h"
 
@@ -111,12 +112,13 @@ void GraphDocument::newDocument() {
 bool GraphDocument::load(const QString& pathOrUrl) {
     QString path = localPath(pathOrUrl);
     Graph g;
-    LoadResult r = loadDesign(path.toStdString(), &g);
+    LoadResult r = loadAnyDesign(path.toStdString(), &g);  // an .onnx model is imported
     if (!r.ok) {
         setMessage(q(r.error));
         return false;
     }
-    resetTo(std::move(g), QFileInfo(path).absoluteFilePath());
+    // An imported model has no design file yet: Save asks for one (never overwrite the .onnx).
+    resetTo(std::move(g), isOnnxPath(path.toStdString()) ? QString() : QFileInfo(path).absoluteFilePath());
     setMessage(QString("Opened %1").arg(path));
     return true;
 }
@@ -246,8 +248,12 @@ void GraphDocument::syncModels() {
         r.id = q(n.id);
         r.op = q(n.op);
         r.title = n.label.empty() ? r.id : q(n.label);
-        r.category = def ? q(def->category) : QString("Unknown");
-        r.doc = def ? q(def->doc) : QString("unknown op \"%1\"").arg(r.op);
+        auto plugin = def ? m_graph.plugins.end() : m_graph.plugins.find(n.op);  // a plugin op whose plugin is missing
+        const bool missingPlugin = plugin != m_graph.plugins.end();
+        r.category = def ? q(def->category) : missingPlugin ? QString("Missing plugin") : QString("Unknown");
+        r.doc = def             ? q(def->doc)
+                : missingPlugin ? QString("op \"%1\" comes from plugin \"%2\", which is not installed").arg(r.op, q(plugin->second))
+                                : QString("unknown op \"%1\"").arg(r.op);
         r.color = def ? categoryColor(r.category) : QColor("#777777");
         r.x = n.x;
         r.y = n.y;

@@ -2,6 +2,9 @@
 
 #include "canvas_items.h"
 #include "graph_document.h"
+#include "heatmap.h"
+#include "profile_model.h"
+#include "run_controller.h"
 
 #include <QQmlEngine>
 #include <QQmlExtensionPlugin>
@@ -9,6 +12,7 @@
 Q_IMPORT_QML_PLUGIN(Archscope_AppPlugin)
 Q_IMPORT_QML_PLUGIN(Archscope_GraphPlugin)
 Q_IMPORT_QML_PLUGIN(Archscope_ControlsPlugin)
+Q_IMPORT_QML_PLUGIN(Archscope_ProfilingPlugin)
 
 namespace archscope::ui {
 
@@ -24,11 +28,14 @@ void registerQmlTypes() {
     qmlRegisterUncreatableType<EdgeListModel>(uri, 1, 0, "EdgeListModel", "owned by GraphDocument");
     qmlRegisterType<PaletteModel>(uri, 1, 0, "PaletteModel");
     qmlRegisterUncreatableType<VisibleNodesModel>(uri, 1, 0, "VisibleNodesModel", "owned by GraphDocument");
+    qmlRegisterType<ProfileModel>(uri, 1, 0, "ProfileModel");
+    qmlRegisterType<RunController>(uri, 1, 0, "RunController");
 }
 
 void setupEngine(QQmlEngine& engine) {
     registerQmlTypes();
     engine.addImportPath(QStringLiteral("qrc:/"));
+    engine.addImageProvider(QStringLiteral("heatmap"), new HeatmapProvider);  // the engine owns it
 }
 
 }  // namespace archscope::ui

@@ -1,68 +1,29 @@
-// archscope render FILE --view graph -o OUT.png [--width W] [--height H]
-// Loads the design, shows the GUI's GraphView QML in an offscreen window,
-// fits the graph to the view and grabs the frame. Exit 0 ok, 2 bad input, 1 failure.
+// archscope render [FILE] --view VIEW -o OUT.png|OUT.svg [options]
+// Loads the design (FILE, or the design snapshot of --session in --db), puts
+// the GUI's own QML view of VIEW in an offscreen window with a ProfileModel
+// on the store, lets it settle and grabs the frame. The graph (and latency)
+// view also writes SVG. Exit 0 ok, 2 bad input, 1 failure.
 #include "app_window.h"
 #include "graph_document.h"
+#include "graph_svg.h"
+#include "profile_model.h"
 #include "qml_types.h"
+#include "render_options.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QQmlComponent>
 #include <QQmlEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
 #include <QQuickWindow>
+#include <QTemporaryDir>
 #include <QTextStream>
 
 namespace archscope::ui {
 
 namespace {
-
-const char* kUsage =
-    "usage: archscope render FILE --view graph -o OUT.png [--width W] [--height H]\n\n"
-    "Draws the design's graph view (the editor's canvas, fitted to the picture) to a PNG\n"
-    "without a display. Default size 1600x900.\n";
-
-struct RenderArgs {
-    QString file, view, out;
-    int width = 1600, height = 900;
-};
-
-// Returns "" or what is wrong with the arguments.
-QString parseArgs(const QStringList& a, RenderArgs* r) {
-    for (int i = 0; i < a.size(); ++i) {
-        const QString& k = a[i];
-        auto value = [&](QString* v) {
-            if (i + 1 >= a.size()) return false;
-            *v = a[++i];
-            return true;
-        };
-        QString v;
-        if (k == "--view" || k == "-o" || k == "--width" || k == "--height") {
-            if (!value(&v)) return k + " needs a value";
-            bool ok = true;
-            if (k == "--view") r->view = v;
-            else if (k == "-o") r->out = v;
-            else if (k == "--width") r->width = v.toInt(&ok);
-            else r->height = v.toInt(&ok);
-            if (!ok || r->width < 64 || r->height < 64 || r->width > 8192 || r->height > 8192)
-                return "--width and --height take whole numbers from 64 to 8192";
-        } else if (k.startsWith('-')) {
-            return "unknown option " + k;
-        } else if (r->file.isEmpty()) {
-            r->file = k;
-        } else {
-            return "expected one FILE, got also \"" + k + "\"";
-        }
-    }
-    if (r->file.isEmpty()) return "expected a design FILE";
-    if (r->view.isEmpty()) r->view = "graph";
-    if (r->view != "graph") return "unknown view \"" + r->view + "\" (available: graph)";
-    if (r->out.isEmpty()) return "-o OUT.png is required";
-    if (!r->out.endsWith(".png", Qt::CaseInsensitive))
-        return "only PNG output is supported (" + r->out + "); SVG needs Qt SVG, which this build does not use";
-    return {};
-}
 
 // Waits until the window has rendered at least `frames` frames (or 5 s).
 void waitFrames(QQuickWindow* w, int frames) {
@@ -77,43 +38,122 @@ void waitFrames(QQuickWindow* w, int frames) {
     QObject::disconnect(c);
 }
 
+// Opens the store and the sessions a view needs; "" or what is wrong (exit 2).
+QString loadProfile(const RenderArgs& r, ProfileModel* p) {
+    if (r.db.isEmpty()) return {};
+    if (!QFileInfo::exists(r.db)) return "no profile store at " + r.db + " (create one with `archscope profile FILE --db DB`)";
+    if (!p->open(r.db)) return p->error();
+    if (r.view == "sweep") return p->sweepSeries().isEmpty() ? "the store " + r.db + " has no sweeps (profile with --sweep NAME=V1,V2,...)" : QString();
+    if (!p->loadSession(r.session)) return p->error();
+    if (r.view == "compare") {
+        int b = r.compare;
+        if (b <= 0)  // the newest other session
+            for (const QVariant& s : p->sessions())
+                if (s.toMap()["id"].toInt() != p->sessionId()) { b = s.toMap()["id"].toInt(); break; }
+        if (b <= 0) return "--view compare needs two sessions; the store has one";
+        if (!p->loadCompare(b)) return p->error();
+        p->setOverlayMode("speedup");
+    } else if (!r.mode.isEmpty()) {
+        p->setOverlayMode(r.mode);
+    }
+    const QString sid = QString::number(p->sessionId());
+    if (r.view == "attention" && r.layer >= 0) {
+        bool found = false;
+        for (const QVariant& l : p->attentionLayers())
+            if (l.toMap()["layer"].toInt() == r.layer) found = l.toMap()["heads"].toList().size() > r.head;
+        if (!found) return QString("session %1 has no attention map for --layer %2 --head %3").arg(sid).arg(r.layer).arg(r.head);
+    }
+    if (r.view == "attention" && p->attentionLayers().isEmpty())
+        return "session " + sid + " has no attention maps (profile a design with attention, with --probe attention)";
+    if (r.view == "sparsity" && p->tensors().isEmpty()) return "session " + sid + " has no sparsity data (profile with --probe sparsity)";
+    return {};
+}
+
+// The design: FILE, else the loaded session's snapshot. "" or what is wrong.
+QString loadDesign(const RenderArgs& r, const ProfileModel& p, GraphDocument* doc, QTemporaryDir* tmp) {
+    QString path = r.file;
+    if (path.isEmpty()) {
+        if (p.designJson().isEmpty()) return "expected a design FILE (or --db DB with a session)";
+        path = tmp->filePath("session-design.json");
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly) || f.write(p.designJson().toUtf8()) < 0) return "cannot write " + path;
+    }
+    if (!doc->load(path)) return doc->message();
+    if (!r.node.isEmpty()) {
+        if (doc->nodeInfo(r.node).isEmpty()) return "--node: the design has no node \"" + r.node + "\"";
+        doc->setSelection({r.node});
+    }
+    return {};
+}
+
+QString viewUrl(const QString& view) {
+    static const QMap<QString, QString> files{{"graph", "Graph/GraphView"},         {"latency", "Profiling/LatencyView"},
+                                              {"timeline", "Profiling/TimelineView"}, {"attention", "Profiling/AttentionView"},
+                                              {"sparsity", "Profiling/SparsityView"}, {"compare", "Profiling/CompareView"},
+                                              {"sweep", "Profiling/SweepView"}};
+    return "qrc:/Archscope/" + files.value(view) + ".qml";
+}
+
+int writeSvg(const RenderArgs& r, const GraphDocument& doc, const ProfileModel& p, QTextStream& out, QTextStream& err) {
+    QFile f(r.out);
+    const bool overlay = r.view != "graph";
+    if (!f.open(QIODevice::WriteOnly) || f.write(graphSvg(doc, overlay ? p.overlay() : QVariantMap{}, overlay ? p.legend() : QVariantMap{}).toUtf8()) < 0) {
+        err << "archscope render: cannot write " << r.out << "\n";
+        return 1;
+    }
+    out << r.out << ": SVG " << r.view << " view of " << doc.displayName() << "\n";
+    return 0;
+}
+
 }  // namespace
 
 int runRender(QGuiApplication&, const QStringList& args) {
     QTextStream err(stderr), out(stdout);
-    if (args.contains("--help") || args.contains("-h")) { out << kUsage; return 0; }
+    if (args.contains("--help") || args.contains("-h")) { out << renderUsage(); return 0; }
     RenderArgs r;
-    if (QString why = parseArgs(args, &r); !why.isEmpty()) {
-        err << "archscope render: " << why << "\n" << kUsage;
+    if (QString why = parseRenderArgs(args, &r); !why.isEmpty()) {
+        err << "archscope render: " << why << "\n" << renderUsage();
         return 2;
     }
     registerQmlTypes();
     QQuickStyle::setStyle("Fusion");
+    ProfileModel profile;
     GraphDocument doc;
-    if (!doc.load(r.file)) {
-        err << "archscope render: " << doc.message() << "\n";
+    QTemporaryDir tmp;
+    QString why = loadProfile(r, &profile);
+    if (why.isEmpty() && r.view != "sweep") why = loadDesign(r, profile, &doc, &tmp);
+    if (!why.isEmpty()) {
+        err << "archscope render: " << why << "\n";
         return 2;
     }
+    if (r.format == "svg") return writeSvg(r, doc, profile, out, err);
     QQmlEngine engine;
     setupEngine(engine);
-    QQmlComponent comp(&engine, QUrl("qrc:/Archscope/Graph/GraphView.qml"));
+    QQmlComponent comp(&engine, QUrl(viewUrl(r.view)));
     if (!comp.isReady()) {
-        err << "archscope render: cannot load the graph view: " << comp.errorString() << "\n";
+        err << "archscope render: cannot load the " << r.view << " view: " << comp.errorString() << "\n";
         return 1;
     }
     QQuickWindow window;
     window.setColor(QColor("#1b1e24"));
     window.resize(r.width, r.height);
-    QObject* obj = comp.createWithInitialProperties({{"document", QVariant::fromValue(&doc)}, {"showMinimap", false}});
+    QVariantMap props{{"document", QVariant::fromValue(&doc)}};
+    if (r.view == "graph") props["showMinimap"] = false;
+    else props["profile"] = QVariant::fromValue(&profile);
+    if (r.view == "attention") {
+        if (r.layer >= 0) props["layer"] = r.layer;
+        props["head"] = std::max(r.head, 0);
+    }
+    QObject* obj = comp.createWithInitialProperties(props);
     auto* view = qobject_cast<QQuickItem*>(obj);
     if (!view) {
-        err << "archscope render: cannot create the graph view: " << comp.errorString() << "\n";
+        err << "archscope render: cannot create the " << r.view << " view: " << comp.errorString() << "\n";
         return 1;
     }
     view->setParentItem(window.contentItem());
     view->setSize(QSizeF(r.width, r.height));
     window.show();
-    QMetaObject::invokeMethod(view, "fitToView");
+    if (view->metaObject()->indexOfMethod("fitToView()") >= 0) QMetaObject::invokeMethod(view, "fitToView");
     waitFrames(&window, 3);
     QImage img = window.grabWindow();
     delete view;
@@ -121,7 +161,8 @@ int runRender(QGuiApplication&, const QStringList& args) {
         err << "archscope render: cannot write " << r.out << "\n";
         return 1;
     }
-    out << r.out << ": " << img.width() << "x" << img.height() << " graph view of " << QFileInfo(r.file).fileName() << "\n";
+    out << r.out << ": " << img.width() << "x" << img.height() << " " << r.view << " view of "
+        << (r.file.isEmpty() ? "session " + QString::number(profile.sessionId()) : QFileInfo(r.file).fileName()) << "\n";
     return 0;
 }
 

@@ -23,6 +23,10 @@ struct Command {
 const std::vector<Command>& commands();
 bool isCommand(const std::string& name);
 int runCli(int argc, char** argv, std::ostream& out, std::ostream& err);
+// Takes the global plugin options (--plugin PATH, --no-plugins) out of argv,
+// loads the plugins (once per process) and warns on `err` about bad ones.
+// Returns the new argc, or -1 (message written) on a malformed option.
+int applyPluginOptions(int argc, char** argv, std::ostream& err);
 
 // Each command lives in its own file cmd_<name>.cpp and returns its Command;
 // cli.cpp holds the one list.

@@ -3,6 +3,7 @@
 // Design exports (export FILE --format onnx|...) take the branch without --db.
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/export_design.h"
 #include "cli/session_util.h"
 #include "graph/design_io.h"
 
@@ -83,19 +84,17 @@ int exportSession(const Args& args, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 Command cmd_export() {
-    return {"export", "export a profiling session (trace, csv)",
-            "usage: archscope export --db DB SESSION --format trace|csv -o OUT\n\n"
+    return {"export", "export a design (onnx, pytorch, safetensors) or a profiling session (trace, csv)",
+            std::string("usage: archscope export --db DB SESSION --format trace|csv -o OUT\n\n"
             "  trace   Chrome trace-event JSON (open in ui.perfetto.dev): one event per node, median times\n"
             "  csv     per-node rows with a header\n"
-            "SESSION is an id from `archscope sessions` or \"last\".\n",
+            "SESSION is an id from `archscope sessions` or \"last\".\n\n") + kDesignExportUsage,
             [](const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-                Args args(argv, {}, {"--db", "--format", "--output"});
+                Args args(argv, {"--json"}, {"--db", "--format", "--output", "--weights", "--seed", "--set", "--max-elements"});
                 if (!args.ok()) { err << "archscope export: " << args.error() << "\n"; return 2; }
                 if (!args.has("--format")) { err << "archscope export: --format is required (trace or csv for a session)\n"; return 2; }
                 if (args.has("--db")) return exportSession(args, out, err);
-                err << "archscope export: exporting a design FILE is not available in this build; to export a profiling "
-                       "session use: archscope export --db DB SESSION --format trace|csv -o OUT\n";
-                return 2;
+                return exportDesign(args, out, err);
             }};
 }
 

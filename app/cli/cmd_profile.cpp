@@ -4,6 +4,7 @@
 #include "cli/common.h"
 #include "cli/session_util.h"
 #include "graph/design_io.h"
+#include "interop/design_loader.h"
 #include "probes/profiler.h"
 #include "store/sha256.h"
 
@@ -83,7 +84,7 @@ int parseOptions(const Args& args, Setup* s, std::ostream& err) {
 
 int loadSetup(const Args& args, Setup* s, std::ostream& err) {
     s->file = args.positional()[0];
-    LoadResult lr = loadDesign(s->file, &s->graph);
+    LoadResult lr = loadAnyDesign(s->file, &s->graph);  // .onnx is imported on the fly
     if (!lr.ok) { err << "archscope profile: " << lr.error << "\n"; return 2; }
     if (int rc = parseOptions(args, s, err)) return rc;
     s->designJson = serializeDesign(s->graph);
@@ -95,6 +96,7 @@ int loadSetup(const Args& args, Setup* s, std::ostream& err) {
         wfile = (std::filesystem::path(s->file).parent_path() / s->graph.weights.file).string();
     if (!wfile.empty() && !s->weights.loadFile(wfile, &msg)) { err << "archscope profile: " << msg << "\n"; return 2; }
     s->backend.name = args.value("--backend", "cpu");
+    s->backend.fuse = !args.flag("--no-fuse");
     if (args.has("--device")) s->backend.device = std::atoi(args.value("--device").c_str());
     return 0;
 }
@@ -194,12 +196,13 @@ Command cmd_profile() {
                         "session in the SQLite file DB (created if missing). --sweep binds size NAME to each value in turn\n"
                         "and writes one session per value, linked to one sweep. --probe none keeps timestamps only.\n\n"
                         "  --db DB             profile store (one file per project)\n"
+                        "  --no-fuse           Vulkan: no kernel fusion (probe runs are never fused: they keep every tensor)\n"
                         "  --repeat N          timed runs (default 10); --warmup N untimed runs first (default 2)\n"
                         "  --probe LIST        probes to run (default all)\n"
                         "  --eps E             near-zero threshold of the sparsity probe (default 1e-3)\n"
                         "  --weights W         safetensors weights (default: the design's sidecar file)\n") + kDesignOptions,
             [](const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-                Args args(argv, {}, {"--db", "--backend", "--device", "--repeat", "--warmup", "--probe", "--sweep", "--eps", "--seed",
+                Args args(argv, {"--no-fuse"}, {"--db", "--backend", "--device", "--repeat", "--warmup", "--probe", "--sweep", "--eps", "--seed",
                                      "--weights", "--set", "--max-elements"});
                 if (!args.ok() || args.positional().size() != 1) {
                     err << "archscope profile: " << (args.ok() ? "expected one FILE" : args.error()) << "\n";

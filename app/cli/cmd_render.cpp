@@ -8,9 +8,10 @@
 namespace archscope::cli {
 
 Command cmd_render() {
-    return {"render", "draw the graph view of a design to a PNG (no display needed)",
-            "usage: archscope render FILE --view graph -o OUT.png [--width W] [--height H]\n\n"
-            "Draws the editor's graph view, fitted to the picture, offscreen. Needs the GUI build.\n",
+    return {"render", "draw a GUI view (graph, latency, timeline, attention, sparsity, compare, sweep) to PNG/SVG headlessly",
+            "usage: archscope render [FILE] --view graph|latency|timeline|attention|sparsity|compare|sweep -o OUT.png|OUT.svg\n"
+            "       [--db DB] [--session ID] [--compare ID] [--node N] [--layer L] [--head H] [--format png|svg]\n\n"
+            "Draws one of the GUI views offscreen (see docs/gui.md). Needs the GUI build.\n",
             [](const std::vector<std::string>&, std::ostream&, std::ostream& err) {
                 err << "archscope render: this build has no GUI (configured with ARCHSCOPE_BUILD_GUI=OFF); "
                        "rebuild with the GUI to render pictures\n";

@@ -1,6 +1,7 @@
 // archscope run FILE: executes a design on a backend; .npy in and out.
 #include "cli/cli.h"
 #include "cli/common.h"
+#include "cli/eval_accuracy.h"
 #include "interop/npy.h"
 #include "runtime/backend.h"
 
@@ -54,11 +55,18 @@ Command cmd_run() {
                         "                     [--input NAME=X.npy ...] [--output Y.npy | --output-dir DIR]\n"
                         "                     [--seed N] [--weights W.safetensors] [--profile] [--json]\n\n"
                         "Inputs not given are generated from the seed. Outputs are float32/int64 .npy files.\n\n"
+                        "  --labels L.npy      print the accuracy of argmax(output) against int64 labels\n"
+                        "                      (-1 = not scored); a design can name its eval set in metadata\n"
+                        "  --eval-output NAME  output node scored by --labels (default: the only output)\n"
                         "  --backend B         cpu (default) or vulkan\n"
-                        "  --profile           print per-node times\n") + kDesignOptions,
+                        "  --device N          Vulkan device (see archscope devices)\n"
+                        "  --no-fuse           Vulkan: run every node as its own kernel (no fusion pass)\n"
+                        "  --gpu-kernels       Vulkan: shared-memory (GPU) kernel family even on a CPU device\n"
+                        "  --profile           print per-node times; setup (plan build, pipeline compile,\n"
+                        "                      warm-up) is reported apart from the run\n") + kDesignOptions,
             [](const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
                 Args args(argv, {"--profile", "--no-fuse", "--gpu-kernels"},
-                          {"--set", "--max-elements", "--backend", "--device", "--input", "--output", "--output-dir", "--seed", "--weights"});
+                          {"--set", "--max-elements", "--backend", "--device", "--input", "--output", "--output-dir", "--seed", "--weights", "--labels", "--eval-output"});
                 if (!args.ok() || args.positional().size() != 1) {
                     err << "archscope run: " << (args.ok() ? "expected one FILE" : args.error()) << "\n";
                     return 2;
@@ -77,6 +85,19 @@ Command cmd_run() {
                 }
                 std::map<std::string, Tensor> inputs;
                 if (int rc = parseInputs(args, g, &inputs, err)) return rc;
+                if (int rc = addEvalInputs(args, file, g, &inputs, err)) return rc;
+                for (auto& [name, t] : inputs) {  // shapes bound by --set must match the files
+                    auto it = a.nodes.find(name);
+                    if (it == a.nodes.end() || it->second.outputs.empty()) continue;
+                    const TensorType& want = it->second.outputs[0];
+                    if (shapeValues(want.shape) != shapeValues(t.shape()) || want.dtype != t.dtype()) {
+                        err << "archscope run: --input " << name << ": expected " << shapeStr(want.shape) << " " << dtypeName(want.dtype)
+                            << ", got " << shapeStr(t.shape()) << " " << dtypeName(t.dtype())
+                            << " from the file (bind the sizes with --set, e.g. --set T=" << (t.shape().empty() ? 1 : t.shape().back().value())
+                            << ", or convert the file)\n";
+                        return 2;
+                    }
+                }
                 WeightStore weights;
                 std::string msg;
                 std::string wfile = args.value("--weights");
@@ -98,11 +119,16 @@ Command cmd_run() {
                 RunResult r = backend->run(req);
                 if (!r.ok) { err << "archscope run: " << r.error << "\n"; return 1; }
                 if (int rc = writeOutputs(args, r, out, err)) return rc;
+                Accuracy acc;
+                if (int rc = evaluateAccuracy(args, file, g, r.outputs, &acc, err)) return rc;
                 if (args.flag("--json")) {
                     json outs = json::object(), times = json::array();
                     for (auto& [n, t] : r.outputs) outs[n] = {{"shape", t.shape()}, {"dtype", dtypeName(t.dtype())}};
                     for (auto& t : r.timings) times.push_back({{"node", t.node}, {"op", t.op}, {"ms", t.ms}, {"where", t.where}});
-                    out << json{{"backend", backend->name()}, {"total_ms", r.totalMs}, {"outputs", outs}, {"nodes", times}}.dump(2) << "\n";
+                    json report = json{{"backend", backend->name()}, {"total_ms", r.totalMs}, {"setup_ms", r.setupMs}, {"compile_ms", r.compileMs},
+                                {"overhead_ms", r.overheadMs}, {"outputs", outs}, {"nodes", times}};
+                    if (acc.active) report["accuracy"] = {{"value", acc.value()}, {"correct", acc.correct}, {"scored", acc.scored}, {"output", acc.output}, {"labels", acc.labelsFile}};
+                    out << report.dump(2) << "\n";
                     return 0;
                 }
                 out << "ran " << file << " on " << backend->name() << " in " << std::fixed << std::setprecision(3) << r.totalMs << " ms\n";
@@ -111,10 +137,22 @@ Command cmd_run() {
                     if (t.dtype() == DType::F32) for (int64_t i = 0; i < t.numel(); ++i) sum += t.f32()[i];
                     out << "  output " << n << ": " << shapeStr(t.shape()) << " " << dtypeName(t.dtype()) << ", sum " << std::setprecision(6) << sum << "\n";
                 }
+                if (acc.active)
+                    out << "  accuracy " << std::setprecision(4) << acc.value() << " (" << acc.correct << "/" << acc.scored << " labelled positions, argmax of "
+                        << acc.output << " vs " << acc.labelsFile << ")\n";
                 if (args.flag("--profile")) {
+                    out << "  setup " << std::setprecision(3) << r.setupMs << " ms (pipeline compile " << r.compileMs
+                        << " ms), not in the run time\n";
                     out << "\n" << std::left << std::setw(24) << "node" << std::setw(16) << "op" << std::right << std::setw(12) << "ms" << "  where\n";
-                    for (auto& t : r.timings)
+                    double sum = r.overheadMs;
+                    for (auto& t : r.timings) {
                         out << std::left << std::setw(24) << t.node << std::setw(16) << t.op << std::right << std::setw(12) << std::setprecision(4) << t.ms << "  " << t.where << "\n";
+                        sum += t.ms;
+                    }
+                    if (r.overheadMs > 0)
+                        out << std::left << std::setw(40) << "(submit, wait, readback)" << std::right << std::setw(12) << r.overheadMs << "  host\n";
+                    out << std::left << std::setw(40) << "sum" << std::right << std::setw(12) << sum << "  (" << std::setprecision(1)
+                        << (r.totalMs > 0 ? 100.0 * sum / r.totalMs : 100.0) << "% of the run's " << std::setprecision(4) << r.totalMs << " ms)\n";
                 }
                 return 0;
             }};

@@ -1,13 +1,14 @@
 #include "cli/common.h"
 
 #include "graph/design_io.h"
+#include "interop/design_loader.h"
 
 #include <cstdio>
 
 namespace archscope::cli {
 
 int loadAndAnalyze(const Args& args, const std::string& file, Graph* g, Analysis* a, std::ostream& err, const char* cmd) {
-    LoadResult lr = loadDesign(file, g);
+    LoadResult lr = loadAnyDesign(file, g);  // .onnx is imported on the fly
     if (!lr.ok) { err << "archscope " << cmd << ": " << lr.error << "\n"; return 2; }
     AnalyzeOptions opt;
     for (auto& s : args.values("--set")) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <numeric>
 #include <sstream>
 
@@ -9,6 +10,22 @@ namespace archscope {
 namespace {
 
 int64_t gcd64(int64_t a, int64_t b) { return std::gcd(a < 0 ? -a : a, b < 0 ? -b : b); }
+
+// Saturating arithmetic for concrete values: an overflowing size becomes
+// INT64_MAX/MIN, which the element-limit check then reports (never UB).
+int64_t satAdd(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_add_overflow(a, b, &r)) return b > 0 ? INT64_MAX : INT64_MIN;
+    return r;
+}
+int64_t satMul(int64_t a, int64_t b) {
+    int64_t r;
+    if (__builtin_mul_overflow(a, b, &r)) return ((a < 0) != (b < 0)) ? INT64_MIN : INT64_MAX;
+    return r;
+}
+// Checked arithmetic for the exact symbolic form: on overflow the form is dropped.
+bool ckMul(int64_t a, int64_t b, int64_t* r) { return !__builtin_mul_overflow(a, b, r); }
+bool ckAdd(int64_t a, int64_t b, int64_t* r) { return !__builtin_add_overflow(a, b, r); }
 
 }  // namespace
 
@@ -43,15 +60,19 @@ void Dim::normalize() {
 
 Dim Dim::combine(const Dim& a, const Dim& b, int sign) {
     Dim r;
-    r.m_value = a.m_value + sign * b.m_value;
+    r.m_value = satAdd(a.m_value, satMul(sign, b.m_value));
     r.m_exact = a.m_exact && b.m_exact;
     if (!r.m_exact) return r;
     r.m_terms = a.m_terms;
     for (auto& [mono, c] : b.m_terms) {
         Rational& t = r.m_terms[mono];
         // t + sign*c
-        int64_t num = t.num * c.den + sign * c.num * t.den;
-        int64_t den = t.den * c.den;
+        int64_t x, y, num, den;
+        if (!ckMul(t.num, c.den, &x) || !ckMul(sign * c.num, t.den, &y) || !ckAdd(x, y, &num) || !ckMul(t.den, c.den, &den)) {
+            r.m_exact = false;
+            r.m_terms.clear();
+            return r;
+        }
         t = {num, den};
     }
     r.normalize();
@@ -63,7 +84,7 @@ Dim Dim::operator-(const Dim& o) const { return combine(*this, o, -1); }
 
 Dim Dim::operator*(const Dim& o) const {
     Dim r;
-    r.m_value = m_value * o.m_value;
+    r.m_value = satMul(m_value, o.m_value);
     r.m_exact = m_exact && o.m_exact;
     if (!r.m_exact) return r;
     for (auto& [ma, ca] : m_terms) {
@@ -73,8 +94,14 @@ Dim Dim::operator*(const Dim& o) const {
             for (auto& [s, e] : mb) pw[s] += e;
             Monomial m(pw.begin(), pw.end());
             Rational& t = r.m_terms[m];
-            int64_t num = t.num * (ca.den * cb.den) + ca.num * cb.num * t.den;
-            t = {num, t.den * ca.den * cb.den};
+            int64_t dd, x, nn, y, num, den;
+            if (!ckMul(ca.den, cb.den, &dd) || !ckMul(t.num, dd, &x) || !ckMul(ca.num, cb.num, &nn) || !ckMul(nn, t.den, &y) ||
+                !ckAdd(x, y, &num) || !ckMul(t.den, dd, &den)) {
+                r.m_exact = false;
+                r.m_terms.clear();
+                return r;
+            }
+            t = {num, den};
             int64_t g = gcd64(t.num, t.den);
             if (g > 1) { t.num /= g; t.den /= g; }
         }
@@ -98,7 +125,8 @@ Dim Dim::floorDiv(int64_t d) const {
     }
     if (r.m_exact) {
         r.m_terms = m_terms;
-        for (auto& [m, c] : r.m_terms) c.den *= d;
+        for (auto& [m, c] : r.m_terms)
+            if (!ckMul(c.den, d, &c.den)) { r.m_exact = false; r.m_terms.clear(); return r; }
         r.normalize();
     }
     return r;
@@ -106,7 +134,7 @@ Dim Dim::floorDiv(int64_t d) const {
 
 Dim Dim::ceilDiv(int64_t d) const {
     if (d > 0 && m_value % d == 0) return floorDiv(d);
-    Dim r = (*this + Dim(d - 1)).floorDiv(d);
+    Dim r = (*this + Dim(d - 1)).floorDiv(d);  // d > 0 here or floorDiv reports it
     return r;
 }
 
@@ -224,7 +252,7 @@ std::string shapeStr(const Shape& s) {
 
 int64_t shapeNumel(const Shape& s) {
     int64_t n = 1;
-    for (auto& d : s) n *= d.value();
+    for (auto& d : s) n = satMul(n, d.value());
     return n;
 }
 

@@ -36,7 +36,8 @@ struct TensorType {
 };
 
 // How a parameter is initialised when no weights file provides it.
-enum class Init { Zeros, Ones, Uniform, Normal };
+// S4DReal: the S4D-real / Mamba state-matrix init A_log[..., n] = log(n + 1) over the last axis.
+enum class Init { Zeros, Ones, Uniform, Normal, S4DReal };
 
 struct ParamSpec {
     std::string name;             // "weight", "bias", ...

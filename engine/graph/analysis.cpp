@@ -1,6 +1,7 @@
 #include "graph/analysis.h"
 
 #include "core/registry.h"
+#include "plugins/plugin_loader.h"
 
 #include <algorithm>
 #include <cctype>
@@ -112,7 +113,10 @@ Analysis analyze(const Graph& gIn, const AnalyzeOptions& opt, const OpRegistry& 
         NodeInfo& info = a.nodes[n.id];
         if (!isValidPathId(n.id)) a.errors.push_back({n.id, "", "node id " + q(n.id) + " is not valid (letters, digits, _ . -; starts with a letter)"});
         info.def = reg.find(n.op);
-        if (!info.def) {
+        if (!info.def && gIn.plugins.count(n.op)) {
+            a.errors.push_back({n.id, "", "node " + q(n.id) + ": op " + q(n.op) + " comes from plugin " + q(gIn.plugins.at(n.op)) +
+                                              " which is not installed; install it into " + userPluginDir() + " or pass --plugin PATH"});
+        } else if (!info.def) {
             std::string hint = reg.suggest(n.op);
             a.errors.push_back({n.id, "", "node " + q(n.id) + ": unknown op " + q(n.op) +
                                               (hint.empty() ? " (see `archscope ops`)" : " (did you mean " + q(hint) + "?)")});

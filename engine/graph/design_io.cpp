@@ -1,5 +1,7 @@
 #include "graph/design_io.h"
 
+#include "core/registry.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cerrno>
@@ -159,6 +161,13 @@ void parseRoot(const json& root, Graph* g) {
             g->metadata[k] = val.get<std::string>();
         }
     }
+    if (auto it = root.find("plugins"); it != root.end()) {
+        if (!it->is_object()) fail("plugins", "must be an object {\"op id\": \"plugin name\"}");
+        for (auto& [k, val] : it->items()) {
+            if (!val.is_string()) fail("plugins." + k, "must be a string (the name of the plugin providing op \"" + k + "\")");
+            g->plugins[k] = val.get<std::string>();
+        }
+    }
     if (auto it = root.find("symbols"); it != root.end()) {
         if (!it->is_array()) fail("symbols", "must be an array");
         std::set<std::string> seen;
@@ -241,6 +250,15 @@ std::string serializeDesign(const Graph& g) {
     json meta = json::object();
     for (auto& [k, v] : g.metadata) meta[k] = v;
     root["metadata"] = meta;
+    // Plugin ops: their plugin's name, from the registry, or as read when the plugin is missing.
+    std::map<std::string, std::string> plugins;  // sorted: canonical output
+    for (auto& n : g.nodes()) {
+        const OpDef* d = OpRegistry::global().find(n.op);
+        auto it = g.plugins.find(n.op);
+        if (d && !d->plugin.empty()) plugins[n.op] = d->plugin;
+        else if (!d && it != g.plugins.end()) plugins[n.op] = it->second;
+    }
+    if (!plugins.empty()) root["plugins"] = json(plugins);
     json syms = json::array();
     for (auto& s : g.symbols) {
         json js = {{"name", s.name}, {"value", s.value}};

@@ -65,6 +65,11 @@ public:
     std::vector<SymbolDef> symbols;
     std::vector<Group> groups;
     WeightsRef weights;
+    // Op id -> plugin that provides it, for every plugin op the design uses; kept
+    // while the plugin is missing so validation can say what to install
+    // ("plugins" in the design file; serializeDesign fills it from the registry).
+    // Derived data: not compared by operator==.
+    std::map<std::string, std::string> plugins;
 
     const std::vector<Node>& nodes() const { return m_nodes; }
     const std::vector<Edge>& edges() const { return m_edges; }

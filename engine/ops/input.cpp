@@ -26,6 +26,8 @@ const OpDef& op_input() {
                     if (comma == std::string::npos && s.empty() && start == 0) break;  // "" = scalar
                     return c.error("attribute \"shape\": empty dimension in \"" + text + "\"");
                 }
+                part = part.substr(part.find_first_not_of(" \t"));
+                part = part.substr(0, part.find_last_not_of(" \t") + 1);
                 std::string err;
                 auto dim = Dim::parse(part, c.bindings, &err);
                 if (!dim) return c.error("attribute \"shape\": " + err);

@@ -39,7 +39,7 @@ bool inferDiag(InferCtx& c) {
     if (c.shape(BM) != b) return c.mismatch(BM, b);
     if (c.shape(CM) != b) return c.mismatch(CM, b);
     c.out(x);
-    c.param("A_log", {x[2].value(), b[2].value()}, Init::Zeros);  // A = -1 (see report: no arange init kind)
+    c.param("A_log", {x[2].value(), b[2].value()}, Init::S4DReal);  // A[d, n] = -(n + 1) (S4D-real)
     c.param("D", {x[2].value()}, Init::Ones);
     return true;
 }

@@ -99,7 +99,7 @@ const OpDef& op_softmax() {
                 "(0 keep, -inf drop; fully masked rows give zeros) and optional clipping (clipped softmax).";
         d.inputs = {{"x", PortType::F32, "logits"},
                     {"mask", PortType::F32, "additive mask broadcast to x: 0 keeps, -inf (or <= -1e9) drops", true}};
-        d.outputs = {{"y", PortType::F32, "probabilities, same shape as x"}};
+        d.outputs = {{"y", PortType::F32, "probabilities, same shape as x", false, "attention"}};
         d.attrs = {attrInt("axis", -1, -64, 63, "axis to normalise over (negative counts from the end)"),
                    attrFloat("temperature", 1.0, 1e-6, 1e6, "logits are divided by this before the mask is added"),
                    attrFloat("zeta", 1.0, -1e6, 1e6, "clipped softmax stretch upper end (1 with gamma 0: off)"),

@@ -35,7 +35,12 @@ struct RunResult {
     std::map<std::string, Tensor> outputs;        // by output-node id
     std::map<std::string, Tensor> intermediates;  // "node.port", when requested
     std::vector<NodeTiming> timings;              // execution order
-    double totalMs = 0;
+    double totalMs = 0;     // wall time of this run (inputs in, execution, outputs out); excludes setup
+    double setupMs = 0;     // one-time work done by this call before the run: plan build, weight upload,
+                            // pipeline compile and warm-up (Vulkan, first run of a design); 0 when reused
+    double compileMs = 0;   // part of setupMs spent creating pipelines
+    double overheadMs = 0;  // run time attributed to no node: submit + fence wait beyond the GPU span,
+                            // timestamp readback (Vulkan); sum(timings) + overheadMs ~= totalMs
 };
 
 class Backend {

@@ -29,6 +29,11 @@ void fillRandom(Tensor& t, Init init, float scale, uint64_t seed) {
     switch (init) {  // initialisation kinds, not ops
     case Init::Zeros: for (int64_t i = 0; i < n; ++i) p[i] = 0; break;
     case Init::Ones: for (int64_t i = 0; i < n; ++i) p[i] = 1; break;
+    case Init::S4DReal: {
+        const int64_t last = t.rank() ? std::max<int64_t>(t.dim(-1), 1) : 1;
+        for (int64_t i = 0; i < n; ++i) p[i] = float(std::log(double(i % last + 1)));
+        break;
+    }
     case Init::Uniform:
         for (int64_t i = 0; i < n; ++i) p[i] = float((uniform01(s) * 2 - 1) * scale);
         break;

@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QtTest>
 
 namespace {
@@ -65,10 +66,10 @@ private slots:
             QVERIFY2(v.code == 0, qPrintable(v.err));
             QJsonObject j = QJsonDocument::fromJson(v.out.toUtf8()).object();
             QCOMPARE(j["backend"].toString(), QString("vulkan"));
-            int onVulkan = 0;
+            int onVulkan = 0;  // "vulkan" or "vulkan-fused" (inside another node's kernel)
             for (auto n : j["nodes"].toArray())
-                if (n.toObject()["where"].toString() == "vulkan") ++onVulkan;
-            QVERIFY(onVulkan >= 3);
+                if (n.toObject()["where"].toString().startsWith("vulkan")) ++onVulkan;
+            QCOMPARE(onVulkan, 4);
         }
         Result p = archscope({"run", sample(), "--backend", "vulkan", "--profile"});
         QCOMPARE(p.code, 0);
@@ -81,6 +82,46 @@ private slots:
         QVERIFY2(std::abs(sv - sc) <= 1e-4 * std::max(1.0, std::abs(sc)), qPrintable(QString("%1 vs %2").arg(sv).arg(sc)));
         QVERIFY(p.out.contains("vulkan-fused"));
         QVERIFY(p.out.contains("fc1"));
+    }
+
+    // --profile: setup reported apart; node times plus overhead within 5% of the run's wall time.
+    void runProfileTimesAddUp() {
+        if (!m_hasDevice) QSKIP("no Vulkan device");
+        Result p = archscope({"run", sample(), "--backend", "vulkan", "--profile"});
+        QVERIFY2(p.code == 0, qPrintable(p.err));
+        QVERIFY2(p.out.contains("setup ") && p.out.contains("pipeline compile"), qPrintable(p.out));
+        const int at = p.out.indexOf("% of the run's");
+        QVERIFY2(at > 0, qPrintable(p.out));
+        const int open = p.out.lastIndexOf('(', at);
+        const double pct = p.out.mid(open + 1, at - open - 1).toDouble();
+        QVERIFY2(pct >= 95.0 && pct <= 105.0, qPrintable(p.out));
+        Result j = archscope({"run", sample(), "--backend", "vulkan", "--json"});
+        QJsonObject o = QJsonDocument::fromJson(j.out.toUtf8()).object();
+        QVERIFY(o["setup_ms"].toDouble() > 0);
+        QVERIFY(o.contains("overhead_ms"));
+    }
+
+    // bench FILE prints dispatch counts with and without fusion, and latencies beside the CPU.
+    void benchDesignShowsFusion() {
+        if (!m_hasDevice) QSKIP("no Vulkan device");
+        Result r = archscope({"bench", sample(), "--repeats", "2", "--json"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QMap<QString, double> f;
+        for (auto v : QJsonDocument::fromJson(r.out.toUtf8())["figures"].toArray()) f[v.toObject()["name"].toString()] = v.toObject()["value"].toDouble();
+        QVERIFY2(f.contains("vulkan dispatches (fused)") && f.contains("vulkan dispatches (--no-fuse)"), qPrintable(r.out));
+        QVERIFY(f["vulkan dispatches (fused)"] >= 1);
+        QVERIFY(f["vulkan dispatches (fused)"] < f["vulkan dispatches (--no-fuse)"]);
+        QVERIFY(f["vulkan latency (fused)"] > 0 && f["cpu latency"] > 0);
+        Result t = archscope({"bench", sample(), "--repeats", "1", "--no-fuse"});
+        QVERIFY2(t.code == 0 && t.out.contains("dispatches (--no-fuse)") && !t.out.contains("(fused)"), qPrintable(t.out + t.err));
+    }
+
+    void profileAcceptsNoFuse() {
+        if (!m_hasDevice) QSKIP("no Vulkan device");
+        QTemporaryDir dir;
+        Result r = archscope({"profile", sample(), "--db", dir.filePath("p.db"), "--backend", "vulkan", "--no-fuse", "--probe", "attention",
+                              "--repeat", "1", "--warmup", "0"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
     }
 
     void badDeviceIndexFallsBackWithNotice() {

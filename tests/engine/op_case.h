@@ -72,6 +72,8 @@ inline double worstViolation(const Tensor& got, const Tensor& want, double rtol,
         double w = want.dtype() == DType::F32 ? want.f32()[i] : double(want.i64()[i]);
         double v = std::abs(g - w) - (atol + rtol * std::abs(w));
         if (std::isnan(g) != std::isnan(w)) v = 1e30;
+        else if (std::isnan(g)) v = 0;  // both NaN
+        else if (std::isinf(g) || std::isinf(w)) v = (g == w) ? 0 : 1e30;  // infinities must match exactly
         if (v > worst) { worst = v; *where = "index " + std::to_string(i) + ": got " + std::to_string(g) + ", want " + std::to_string(w); }
     }
     return worst;

@@ -56,6 +56,27 @@ struct OneOp {
     }
 };
 
+// Replaces the parameters of node `node` with random values (uniform in [-1, 1];
+// in [0.5, 1.5] for variances), so that ones/zeros initialisations do not hide errors.
+inline void randomizeParams(OneOp& d, const std::string& node = "op", uint64_t seed = 17) {
+    for (auto& p : d.a.nodes.at(node).params) {
+        Tensor t(DType::F32, p.shape);
+        fillRandom(t, Init::Uniform, 1.0f, seed++);
+        if (p.name.find("var") != std::string::npos)
+            for (int64_t i = 0; i < t.numel(); ++i) t.f32()[i] = 1.0f + 0.5f * t.f32()[i];
+        d.w.set(node, p.name, std::move(t));
+    }
+}
+
+// Fails the test when validation is on and the layer reported an error; with
+// ARCHSCOPE_VK_VALIDATION=1 but no layer installed, skips (never passes silently).
+#define ARCHSCOPE_VALIDATION_CLEAN(vkb)                                                                         \
+    do {                                                                                                        \
+        QVERIFY2((vkb)->context().validationErrors() == 0, (vkb)->context().lastValidationMessage().c_str());  \
+        if (qEnvironmentVariable("ARCHSCOPE_VK_VALIDATION") == "1" && !(vkb)->context().validationEnabled())    \
+            QSKIP("ARCHSCOPE_VK_VALIDATION=1 but VK_LAYER_KHRONOS_validation is not installed");                \
+    } while (0)
+
 inline std::string whereOf(const RunResult& r, const std::string& node) {
     for (auto& t : r.timings)
         if (t.node == node) return t.where;

@@ -50,9 +50,10 @@ bool timeNode(Backend& b, Design& d, const std::string& node, int repeats, doubl
     return true;
 }
 
-std::unique_ptr<VulkanBackend> open(const BenchOptions& o, BenchResult* r) {
+std::unique_ptr<VulkanBackend> open(const BenchOptions& o, BenchResult* r, bool fuse = true) {
     BackendOptions bo;
     bo.name = "vulkan";
+    bo.fuse = fuse;
     bo.device = o.device;
     bo.forceGpuKernels = o.forceGpuKernels;
     auto vb = VulkanBackend::create(bo, &r->error);
@@ -146,6 +147,49 @@ BenchResult benchDispatch(const BenchOptions& o) {
     r.figures.push_back({"host recording per node", 1000.0 * s->recordMs / nodes, "us",
                          "descriptor set + view creation and command recording, once per plan, / 64"});
     r.figures.push_back({"submits per run", double(s->submitsLastRun), "", "one command buffer, recorded once, reused"});
+    r.ok = true;
+    return r;
+}
+
+BenchResult benchDesign(const Graph& g, const Analysis& a, WeightStore& w, const BenchOptions& o) {
+    BenchResult r;
+    const std::string runs = std::to_string(o.repeats);
+    // Median wall time of `repeats` runs after one untimed run (which builds the plan).
+    auto median = [&](Backend& b, double* ms, RunResult* first) {
+        std::vector<double> t;
+        for (int i = 0; i <= o.repeats; ++i) {
+            RunResult res = b.run({&g, &a, &w, {}, 7, false});
+            if (!res.ok) { r.error = res.error; return false; }
+            if (i == 0) *first = res;
+            else t.push_back(res.totalMs);
+        }
+        std::sort(t.begin(), t.end());
+        *ms = t[t.size() / 2];
+        return true;
+    };
+    for (bool fuse : {true, false}) {
+        if (fuse && !o.fuse) continue;
+        auto vb = open(o, &r, fuse);
+        if (!vb) return r;
+        double ms = 0;
+        RunResult first;
+        if (!median(*vb, &ms, &first)) return r;
+        const PlanStats& s = *vb->lastStats();
+        const std::string tag = fuse ? " (fused)" : " (--no-fuse)";
+        r.figures.push_back({"vulkan dispatches" + tag, double(s.dispatches), "", "kernels recorded in the plan's command buffer"});
+        if (fuse) {
+            r.figures.push_back({"vulkan fusion groups", double(s.fusionGroups), "", std::to_string(s.fusedNodes) + " nodes run inside another node's kernel"});
+            r.figures.push_back({"vulkan cpu-fallback nodes", double(s.fallbackNodes), "", "nodes without a usable Vulkan kernel"});
+            r.figures.push_back({"vulkan setup", first.setupMs, "ms", "plan build, weight upload, pipeline compile (" + std::to_string(int(first.compileMs)) +
+                                 " ms) and warm-up; once per design"});
+        }
+        r.figures.push_back({"vulkan latency" + tag, ms, "ms", "median wall time of " + runs + " runs: inputs in, one submit, outputs out"});
+    }
+    auto cpu = makeCpuBackend();
+    double ms = 0;
+    RunResult first;
+    if (!median(*cpu, &ms, &first)) return r;
+    r.figures.push_back({"cpu latency", ms, "ms", "CPU backend (Eigen, OpenMP), median of " + runs + " runs"});
     r.ok = true;
     return r;
 }

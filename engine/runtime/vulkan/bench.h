@@ -30,10 +30,14 @@ struct BenchOptions {
     bool forceGpuKernels = false;
     int64_t size = 1024;  // gemm M = N = K
     int repeats = 5;
+    bool fuse = true;  // benchDesign: false measures only the unfused plan (--no-fuse)
 };
 
 BenchResult benchGemm(const BenchOptions& o);
 BenchResult benchStream(const BenchOptions& o);
 BenchResult benchDispatch(const BenchOptions& o);
+// A design file: end-to-end latency on Vulkan (fused, and unfused unless
+// o.fuse is false) and on the CPU, dispatch counts, fusion groups, setup time.
+BenchResult benchDesign(const Graph& g, const Analysis& a, WeightStore& w, const BenchOptions& o);
 
 }  // namespace archscope::vk

@@ -43,8 +43,9 @@ bool dispatchGemm(KernelBuild& b, const GemmDesc& g) {
     }
     const BindKind in = texel ? (vec4 ? BindKind::TexelRGBA32F : BindKind::TexelR32F) : BindKind::Storage;
     const BindKind biasKind = texel ? BindKind::TexelR32F : BindKind::Storage;
-    d.bindings = {{g.a.slot, in}, {g.b.slot, in}, {g.biasSlot >= 0 ? g.biasSlot : g.a.slot, biasKind}, {g.c.slot, BindKind::Storage}};
-    d.spec = {bm, g.biasSlot >= 0 ? 1u : 0u, uint32_t(g.act.code), lx, ly};
+    d.bindings = {{g.a.slot, in}, {g.b.slot, in}, {g.biasSlot >= 0 ? g.biasSlot : g.a.slot, biasKind}, {g.c.slot, BindKind::Storage},
+                  {g.residualSlot >= 0 ? g.residualSlot : g.a.slot, biasKind}};
+    d.spec = {bm, g.biasSlot >= 0 ? 1u : 0u, uint32_t(g.act.code), lx, ly, g.residualSlot >= 0 ? 1u : 0u};
     d.push.u(uint32_t(g.M)).u(uint32_t(g.N)).u(uint32_t(g.K)).u(uint32_t(g.nb2));
     d.push.u(uint32_t(g.sa1)).u(uint32_t(g.sa2)).u(uint32_t(g.sb1)).u(uint32_t(g.sb2));
     d.push.u(uint32_t(g.sam)).u(uint32_t(g.sak)).u(uint32_t(g.sbk)).u(uint32_t(g.sbn));

@@ -7,12 +7,13 @@
 
 namespace archscope::vk {
 
-// C[z] = act(alpha * A[z] B[z] + bias), C contiguous [batch, M, N]. Element
+// C[z] = act(alpha * A[z] B[z] + bias) [+ R[z]], C contiguous [batch, M, N]. Element
 // strides describe A (m, k) and B (k, n); batch z splits as (z / nb2, z % nb2)
 // with strides sa1/sa2 (A) and sb1/sb2 (B).
 struct GemmDesc {
     TensorRef a, b, c;
     int biasSlot = -1;
+    int residualSlot = -1;  // C += R (same layout as C) after the activation
     int64_t M = 0, N = 0, K = 0, batch = 1, nb2 = 1;
     int64_t sa1 = 0, sa2 = 0, sb1 = 0, sb2 = 0;
     int64_t sam = 0, sak = 0, sbk = 0, sbn = 0;

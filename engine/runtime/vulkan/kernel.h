@@ -15,6 +15,7 @@
 
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,19 @@ struct Activation {
     float p0 = 0, p1 = 0;
 };
 
+// Tensors a kernel needs besides the node's own, created by the plan on request:
+// scratch (written and read by this node's dispatches only, in the activation
+// block for this step), constants (host-computed tables, written once when the
+// plan is built) and status words (cleared before each run, read after it: a
+// nonzero word fails the run with `message`, e.g. an out-of-range embedding id).
+struct ExtraTensor {
+    enum Kind { Scratch, Constant, Status } kind = Scratch;
+    DType dtype = DType::F32;
+    std::vector<int64_t> shape;
+    std::vector<float> data;  // Constant
+    std::string message;      // Status: what a nonzero first word means; "{v}" is replaced by the second word
+};
+
 class KernelBuild {
 public:
     const NodeInfo& node;
@@ -77,20 +91,34 @@ public:
     std::vector<TensorRef> inputs;   // empty shape + slot -1 for an unconnected optional input
     std::vector<TensorRef> params;   // in ParamSpec order
     std::vector<TensorRef> outputs;
-    Activation act;                  // set when the executor fused a following activation
+    Activation act;                  // set when the fusion pass fused a following activation
+    TensorRef residual;              // set when the fusion pass fused a following residual add (slot -1: none)
     std::vector<Dispatch> dispatches;
     std::string reason;              // why the kernel declined (for the fallback note)
+    // Set by the plan: creates an extra tensor and returns its slot.
+    std::function<int(const ExtraTensor&)> newTensor;
 
     KernelBuild(const NodeInfo& n, Family f, const DeviceInfo& d) : node(n), attrs(n.attrs), family(f), device(d) {}
+    KernelBuild(const NodeInfo& n, const Attrs& a, Family f, const DeviceInfo& d) : node(n), attrs(a), family(f), device(d) {}
     bool has(int i) const { return i < int(inputs.size()) && inputs[size_t(i)].slot >= 0; }
     void dispatch(Dispatch d) { dispatches.push_back(std::move(d)); }
     bool decline(std::string why) { reason = std::move(why); return false; }
+    TensorRef extra(ExtraTensor e) {
+        TensorRef r{-1, e.dtype, e.shape};
+        r.slot = newTensor ? newTensor(e) : 0;
+        return r;
+    }
+    TensorRef scratch(std::vector<int64_t> shape) { return extra({ExtraTensor::Scratch, DType::F32, std::move(shape), {}, {}}); }
+    TensorRef constant(std::vector<int64_t> shape, std::vector<float> data) {
+        return extra({ExtraTensor::Constant, DType::F32, std::move(shape), std::move(data), {}});
+    }
+    TensorRef status(std::string message) { return extra({ExtraTensor::Status, DType::F32, {4}, {}, std::move(message)}); }
 };
 
 struct VulkanKernel {
     std::string op;
     std::function<bool(KernelBuild&)> build;
-    // Producers (linear, matmul) that apply b.act in their epilogue.
+    // Producers (linear, matmul, norms) that apply b.act (and linear/matmul b.residual) in their epilogue.
     bool fusesActivation = false;
     // Unary activations that can be fused: code and parameters from attrs.
     std::function<Activation(const Attrs&)> asActivation;
@@ -98,6 +126,9 @@ struct VulkanKernel {
 
 const VulkanKernel* findKernel(const std::string& op);
 std::vector<std::string> kernelOps();
+// Kernels added at run time (plugin ops; engine/plugins), found by findKernel after
+// the built-in ones. Returns false if `op` already has a kernel.
+bool registerKernel(std::shared_ptr<const VulkanKernel> k);
 
 // Helpers for kernels.
 inline uint32_t ceilDiv(int64_t a, int64_t b) { return uint32_t((a + b - 1) / b); }

@@ -23,9 +23,11 @@ const std::map<std::string, const VulkanKernel*>& table() {
 }
 }  // namespace
 
+const VulkanKernel* findRegisteredKernel(const std::string& op);  // runtime_registry.cpp
+
 const VulkanKernel* findKernel(const std::string& op) {
     auto it = table().find(op);
-    return it == table().end() ? nullptr : it->second;
+    return it == table().end() ? findRegisteredKernel(op) : it->second;
 }
 
 std::vector<std::string> kernelOps() {

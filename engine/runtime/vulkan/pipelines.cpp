@@ -14,6 +14,7 @@ const Pipeline& PipelineCache::get(const std::string& shader, const std::vector<
     auto it = m_pipelines.find(key);
     if (it != m_pipelines.end()) return it->second;
     const ShaderBlob* blob = findShader(shader);
+    if (!blob) blob = findRegisteredShader(shader);
     if (!blob) throw VkError("no embedded shader \"" + shader + "\" (is shaders/" + shader + ".comp missing?)");
     auto t0 = std::chrono::steady_clock::now();
     VkDevice dev = m_ctx.device();

@@ -4,7 +4,7 @@
 // and reused across runs. Building: assigns every tensor a region of one
 // activation block (reused by lifetime), asks each node's kernel for its
 // dispatches (nodes without a kernel run on the CPU between GPU segments),
-// fuses linear/matmul + activation, creates pipelines, records one command
+// fuses the groups found by the fusion pass (fusion.h), creates pipelines, records one command
 // buffer per GPU segment with a timestamp after each dispatch and barriers
 // only between dependent dispatches, and warms it up once. Running: writes
 // inputs, submits each segment once (one submit per run without fallbacks),
@@ -12,6 +12,7 @@
 #pragma once
 
 #include "runtime/backend.h"
+#include "runtime/vulkan/fusion.h"
 #include "runtime/vulkan/kernel.h"
 #include "runtime/vulkan/weight_cache.h"
 
@@ -37,6 +38,8 @@ struct PlanStats {
     int submitsLastRun = 0;
     int runs = 0;
     int fallbackNodes = 0;
+    int fusionGroups = 0;       // groups the fusion pass found (each one kernel)
+    int fusedNodes = 0;         // nodes computed inside another node's fused kernel ("vulkan-fused")
     double gpuSpanMsLastRun = 0;  // sum over segments of last minus first timestamp
     double buildMs = 0, compileMs = 0, warmupMs = 0, recordMs = 0;  // recordMs excludes compileMs
     VkDeviceSize activationBytes = 0, activationBytesUnplanned = 0;
@@ -58,11 +61,14 @@ public:
 private:
     void createSlots(const Analysis& a);
     void buildSteps(const Analysis& a);
-    bool buildKernel(PlanStep& st, int step, const NodeInfo* act, const std::string& actId);
+    bool buildKernel(PlanStep& st, int step, const FusionGroup* group);
+    int addExtra(const ExtraTensor& e, int step, const std::string& node);
+    bool checkStatus(std::string* err) const;
     bool fallback(PlanStep& st, const std::string& why);
     void makeSegments();
     int slotOf(const std::string& name) const;
     void allocate();
+    void allocateSide();
     void record();
     void recordSegment(Segment& s);
     VkDescriptorSet writeDescriptors(int dispatch, const Pipeline& p, std::vector<Range>* reads, std::vector<Range>* writes);
@@ -82,7 +88,7 @@ private:
     std::vector<Segment> m_segments;
     std::vector<Dispatch> m_dispatches;
     std::vector<int> m_dispatchStep;  // step index of each dispatch
-    std::unique_ptr<DeviceBlock> m_block, m_staging;
+    std::unique_ptr<DeviceBlock> m_block, m_staging, m_side;
     VkDescriptorPool m_descPool = VK_NULL_HANDLE;
     std::vector<VkBufferView> m_views;
     VkQueryPool m_queries = VK_NULL_HANDLE;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstring>
 #include <map>
 
 namespace archscope::vk {
@@ -78,9 +79,14 @@ int ExecutionPlan::slotOf(const std::string& name) const {
 void ExecutionPlan::buildSteps(const Analysis& a) {
     const Graph& g = a.graph();
     for (size_t i = 0; i < m_slots.size(); ++i) m_slotIndex[m_slots[i].name] = int(i);
-    std::map<std::string, std::vector<std::string>> consumers;  // "node.port" -> consumer nodes
-    for (auto& e : g.edges()) consumers[e.from.node + "." + e.from.port].push_back(e.to.node);
-    std::map<std::string, std::string> fusedInto;  // activation node -> producer
+    // Fusion groups (none when fusion is off or every intermediate must be kept for probes).
+    std::vector<FusionGroup> groups;
+    if (m_opt.fuse && !m_opt.keepIntermediates) groups = findFusions(a, m_ctx.info(), m_family);
+    std::map<std::string, const FusionGroup*> groupOf;
+    for (auto& gr : groups)
+        for (auto& n : gr.nodes) groupOf[n] = &gr;
+    m_stats.fusionGroups = int(groups.size());
+    for (auto& gr : groups) m_stats.fusedNodes += int(gr.nodes.size()) - 1;
     for (size_t i = 0; i < a.order.size(); ++i) {
         const std::string& id = a.order[i];
         PlanStep st;
@@ -94,61 +100,86 @@ void ExecutionPlan::buildSteps(const Analysis& a) {
             if (s >= 0) m_slots[size_t(s)].last = std::max(m_slots[size_t(s)].last, int(i));
         }
         for (auto& o : def.outputs) st.out.push_back(def.id == "output" ? -1 : slotOf(id + "." + o.name));
+        auto grp = groupOf.find(id);
         if (def.id == "input" || def.id == "output") {
             st.where = "host";
             if (def.id == "output" && st.in[0] >= 0) {
                 m_slots[size_t(st.in[0])].hostRead = true;
                 m_slots[size_t(st.in[0])].last = INT_MAX;
             }
-        } else if (fusedInto.count(id)) {
+        } else if (grp != groupOf.end() && grp->second->anchor() != id) {
             st.where = "vulkan-fused";
-            st.note = "fused into " + fusedInto[id];
+            st.note = "fused into " + grp->second->anchor() + " (" + grp->second->kind + ")";
+            for (int s : st.out)  // never written: takes no memory
+                if (s >= 0) m_slots[size_t(s)].bytes = 0;
         } else {
-            // A following activation is fused when this node's only output feeds only it.
-            const NodeInfo* act = nullptr;
-            std::string actId;
-            if (m_opt.fuse && !m_opt.keepIntermediates && st.out.size() == 1) {
-                auto& cons = consumers[m_slots[size_t(st.out[0])].name];
-                if (cons.size() == 1) { actId = cons[0]; act = &a.nodes.at(actId); }
-            }
-            if (buildKernel(st, int(i), act, actId)) fusedInto[actId] = id;
+            buildKernel(st, int(i), grp == groupOf.end() ? nullptr : grp->second);
         }
         m_steps.push_back(std::move(st));
     }
     makeSegments();
 }
 
-// Asks the node's kernel for dispatches (fusing `act` if both kernels allow);
-// on decline the step becomes a CPU fallback. Returns true if `act` was fused.
-bool ExecutionPlan::buildKernel(PlanStep& st, int i, const NodeInfo* act, const std::string& actId) {
-    const VulkanKernel* k = findKernel(st.info.def->id);
-    if (!k) return fallback(st, "no Vulkan kernel for op \"" + st.info.def->id + "\"");
-    KernelBuild b(st.info, m_family, m_ctx.info());
-    for (int s : st.in) b.inputs.push_back(ref(m_slots, s));
-    for (auto& p : st.info.params) b.params.push_back(ref(m_slots, slotOf(WeightStore::key(st.info.weightNode, p.name))));
-    for (int s : st.out) b.outputs.push_back(ref(m_slots, s));
-    const VulkanKernel* ak = act ? findKernel(act->def->id) : nullptr;
-    bool fused = k->fusesActivation && ak && ak->asActivation;
-    if (fused) {
-        b.act = ak->asActivation(act->attrs);
-        b.outputs[0] = ref(m_slots, slotOf(actId + "." + act->def->outputs[0].name));
+int ExecutionPlan::addExtra(const ExtraTensor& e, int step, const std::string& node) {
+    TensorSlot s;
+    s.name = node + "#" + std::to_string(m_slots.size());
+    s.dtype = e.dtype;
+    s.shape = e.shape;
+    int64_t n = 1;
+    for (auto d : e.shape) n *= d;
+    s.bytes = VkDeviceSize(n) * dtypeSize(e.dtype);
+    s.first = s.last = step;
+    if (e.kind == ExtraTensor::Scratch) {
+        s.producer = step;
+    } else {
+        s.side = true;
+        s.constData = e.data;
+        s.status = e.message;
+        if (e.kind == ExtraTensor::Status) { s.producer = step; s.bytes = 16; }
     }
+    m_slots.push_back(s);
+    m_slotIndex[s.name] = int(m_slots.size()) - 1;
+    return int(m_slots.size()) - 1;
+}
+
+// Asks the node's kernel (or its fusion group's kernel) for dispatches; on
+// decline the step becomes a CPU fallback (a group's kernel has accepted its
+// shapes in the fusion pass's dry run, so a group does not fall back).
+bool ExecutionPlan::buildKernel(PlanStep& st, int i, const FusionGroup* group) {
+    const VulkanKernel* k = findKernel(group ? group->kernel : st.info.def->id);
+    if (!k) return fallback(st, "no Vulkan kernel for op \"" + st.info.def->id + "\"");
+    KernelBuild b(st.info, group ? group->attrs : st.info.attrs, m_family, m_ctx.info());
+    b.newTensor = [this, i, &st](const ExtraTensor& e) { return addExtra(e, i, st.node); };
+    if (group) {
+        for (auto& t : group->inputs) {
+            const int s = t.empty() ? -1 : slotOf(t);
+            b.inputs.push_back(ref(m_slots, s));
+            if (s >= 0) m_slots[size_t(s)].last = std::max(m_slots[size_t(s)].last, i);  // read here, at the anchor
+        }
+        for (auto& key : group->params) b.params.push_back(ref(m_slots, slotOf(key)));
+        b.act = group->act;
+        if (!group->residual.empty()) {
+            const int s = slotOf(group->residual);
+            b.residual = ref(m_slots, s);
+            m_slots[size_t(s)].last = std::max(m_slots[size_t(s)].last, i);
+        }
+        st.note = "runs " + group->kind + " of";
+        for (auto& n : group->nodes) st.note += " " + n;
+    } else {
+        for (int s : st.in) b.inputs.push_back(ref(m_slots, s));
+        for (auto& p : st.info.params) b.params.push_back(ref(m_slots, slotOf(WeightStore::key(st.info.weightNode, p.name))));
+    }
+    for (int s : st.out) b.outputs.push_back(ref(m_slots, s));
     bool ok = false;
     try {
         ok = k->build(b);
-        if (!ok && fused) {  // try again unfused
-            fused = false;
-            b.act = {};
-            b.outputs[0] = ref(m_slots, st.out[0]);
-            b.dispatches.clear();
-            ok = k->build(b);
-        }
     } catch (const std::exception& e) {
         ok = b.decline(e.what());
     }
     for (auto& d : b.dispatches)
         for (auto& bd : d.bindings)
             if (ok && m_slots[size_t(bd.slot)].bytes > m_ctx.info().maxStorageBufferRange) ok = b.decline("tensor larger than the device's buffer range");
+    if (!ok && group) throw VkError("fused kernel " + group->kernel + " at node \"" + st.node + "\" declined after its dry run: " + b.reason);
     if (!ok) return fallback(st, b.reason);
     st.where = "vulkan";
     st.firstDispatch = int(m_dispatches.size());
@@ -157,11 +188,7 @@ bool ExecutionPlan::buildKernel(PlanStep& st, int i, const NodeInfo* act, const 
         m_dispatches.push_back(std::move(d));
         m_dispatchStep.push_back(i);
     }
-    if (fused) {
-        m_slots[size_t(b.outputs[0].slot)].producer = i;
-        m_slots[size_t(b.outputs[0].slot)].first = i;
-    }
-    return fused;
+    return true;
 }
 
 bool ExecutionPlan::fallback(PlanStep& st, const std::string& why) {
@@ -202,7 +229,7 @@ void ExecutionPlan::allocate() {
     std::vector<int> idx;
     for (size_t i = 0; i < m_slots.size(); ++i) {
         TensorSlot& s = m_slots[i];
-        if (s.weight) continue;
+        if (s.weight || s.side) continue;
         if (s.graphInput) s.first = 0;  // written before the first segment
         s.last = std::min(s.last, end);
         req.push_back({s.bytes, s.first, s.last});
@@ -213,11 +240,12 @@ void ExecutionPlan::allocate() {
     m_stats.activationBytes = planLifetimes(req, &off);
     for (size_t k = 0; k < idx.size(); ++k) m_slots[size_t(idx[k])].offset = off[k];
     m_block = std::make_unique<DeviceBlock>(m_ctx, m_stats.activationBytes, m_ctx.deviceMemoryType(), m_ctx.deviceMemoryMappable());
+    allocateSide();
     if (m_ctx.deviceMemoryMappable()) return;
     // Staging mirrors for every tensor the host touches, never aliased.
     VkDeviceSize total = 0;
     for (auto& s : m_slots)
-        if (!s.weight && (s.hostRead || s.hostWrite)) {
+        if (!s.weight && !s.side && (s.hostRead || s.hostWrite)) {
             s.staging = total;
             total += alignUp(std::max<VkDeviceSize>(s.bytes, 1), kTensorAlign);
         }
@@ -228,7 +256,7 @@ void ExecutionPlan::allocate() {
         if (!seg.gpu) continue;
         for (size_t i = 0; i < m_slots.size(); ++i) {
             const TensorSlot& s = m_slots[i];
-            if (s.weight) continue;
+            if (s.weight || s.side) continue;
             const bool hostMade = (s.graphInput && first) ||
                                   (!s.graphInput && s.hostWrite && s.producer >= prevGpuEnd && s.producer < seg.firstStep);
             if (hostMade) seg.uploads.push_back(int(i));
@@ -240,8 +268,26 @@ void ExecutionPlan::allocate() {
     }
 }
 
+// Constants and status words: one small host-visible block, written by the host directly.
+void ExecutionPlan::allocateSide() {
+    VkDeviceSize total = 0;
+    for (auto& s : m_slots)
+        if (s.side) {
+            s.offset = total;
+            total += alignUp(std::max<VkDeviceSize>(s.bytes, 16), kTensorAlign);
+        }
+    if (!total) return;
+    m_side = std::make_unique<DeviceBlock>(m_ctx, total, m_ctx.hostMemoryType(), true);
+    for (auto& s : m_slots)
+        if (s.side) {
+            std::memset(m_side->host(s.offset), 0, s.bytes);
+            if (!s.constData.empty()) std::memcpy(m_side->host(s.offset), s.constData.data(), s.constData.size() * sizeof(float));
+        }
+}
+
 std::byte* ExecutionPlan::hostPtr(int slot) const {
     const TensorSlot& s = m_slots[size_t(slot)];
+    if (s.side) return m_side->host(s.offset);
     if (m_staging) return m_staging->host(s.staging);
     return m_block->host(s.offset);
 }

@@ -11,6 +11,9 @@ struct TensorSlot {
     std::vector<int64_t> shape;
     VkDeviceSize bytes = 0;
     bool weight = false;       // lives in the WeightSet block, never written
+    bool side = false;         // lives in the plan's host-visible side block (constants, status words)
+    std::vector<float> constData;  // a kernel's constant table (side), written once at build
+    std::string status;        // a kernel's status word (side): message when nonzero after a run
     VkDeviceSize offset = 0;   // in the activation block or the weight block
     VkDeviceSize staging = 0;  // host mirror offset (devices without mappable memory)
     int producer = -1;         // step that writes it (the fusing producer for a fused activation)

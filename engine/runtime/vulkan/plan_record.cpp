@@ -81,7 +81,7 @@ VkDescriptorSet ExecutionPlan::writeDescriptors(int d, const Pipeline& p, std::v
     for (size_t b = 0; b < dp.bindings.size(); ++b) {
         const Binding& bd = dp.bindings[b];
         const TensorSlot& t = m_slots[size_t(bd.slot)];
-        VkBuffer buf = t.weight ? m_weights->block->buffer() : m_block->buffer();
+        VkBuffer buf = t.weight ? m_weights->block->buffer() : t.side ? m_side->buffer() : m_block->buffer();
         const VkDeviceSize range = alignUp(std::max<VkDeviceSize>(t.bytes, 16), 16);
         const bool isOut = t.producer == m_dispatchStep[size_t(d)];  // outputs, including a fused activation's
         (isOut && !t.weight ? *writes : *reads).push_back({buf, t.offset, t.offset + range});

@@ -44,6 +44,24 @@ bool ExecutionPlan::runFallback(const PlanStep& st, const RunRequest& req, std::
     return true;
 }
 
+// A kernel's status word set during the last submit: the run fails with its message.
+bool ExecutionPlan::checkStatus(std::string* err) const {
+    for (size_t i = 0; i < m_slots.size(); ++i) {
+        const TensorSlot& t = m_slots[i];
+        if (t.status.empty()) continue;
+        uint32_t w[2];
+        std::memcpy(w, m_side->host(t.offset), sizeof w);
+        if (!w[0]) continue;
+        std::string msg = t.status;
+        const auto at = msg.find("{v}");
+        if (at != std::string::npos) msg.replace(at, 3, std::to_string(int32_t(w[1])));
+        const std::string node = t.name.substr(0, t.name.find('#'));
+        *err = "node \"" + node + "\": " + msg;
+        return true;
+    }
+    return false;
+}
+
 RunResult ExecutionPlan::run(const RunRequest& req) {
     RunResult res;
     std::vector<double> stepMs(m_steps.size(), 0.0);
@@ -64,9 +82,14 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
         std::memcpy(hostPtr(st.out[0]), x.raw(), t.bytes);
         stepMs[i] = msSince(n0);
     }
+    for (auto& t : m_slots)
+        if (!t.status.empty()) std::memset(m_side->host(t.offset), 0, 16);
     int submits = 0;
-    for (auto& s : m_segments) {
+    std::vector<double> segHostMs(m_segments.size(), 0.0);
+    for (size_t si_ = 0; si_ < m_segments.size(); ++si_) {
+        Segment& s = m_segments[si_];
         if (s.gpu) {
+            auto h0 = Clock::now();
             VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
             si.commandBufferCount = 1;
             si.pCommandBuffers = &s.cb;
@@ -74,6 +97,8 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
             check(vkQueueSubmit(m_ctx.queue(), 1, &si, m_fence), "vkQueueSubmit");
             check(vkWaitForFences(m_ctx.device(), 1, &m_fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
             ++submits;
+            segHostMs[si_] = msSince(h0);
+            if (checkStatus(&res.error)) return res;
             continue;
         }
         for (int i = s.firstStep; i < s.endStep; ++i) {
@@ -84,6 +109,7 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
         }
     }
     // All timestamps at once, after the last fence.
+    auto q0 = Clock::now();
     std::vector<uint64_t> ts;
     uint32_t nq = 0;
     for (auto& s : m_segments)
@@ -95,13 +121,17 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
     }
     const double period = m_ctx.info().timestampPeriodNs * 1e-6;  // ms per tick
     double span = 0;
-    for (auto& s : m_segments) {
+    res.overheadMs = msSince(q0);
+    for (size_t si_ = 0; si_ < m_segments.size(); ++si_) {
+        const Segment& s = m_segments[si_];
         if (!s.gpu) continue;
         for (int d = s.firstDispatch; d < s.endDispatch; ++d) {
             const uint32_t q = s.firstQuery + 1 + uint32_t(d - s.firstDispatch);
             stepMs[size_t(m_dispatchStep[size_t(d)])] += double(ts[q] - ts[q - 1]) * period;
         }
-        span += double(ts[s.firstQuery + uint32_t(s.endDispatch - s.firstDispatch)] - ts[s.firstQuery]) * period;
+        const double segSpan = double(ts[s.firstQuery + uint32_t(s.endDispatch - s.firstDispatch)] - ts[s.firstQuery]) * period;
+        span += segSpan;
+        res.overheadMs += std::max(0.0, segHostMs[si_] - segSpan);  // submit latency and fence wake-up
     }
     for (size_t i = 0; i < m_steps.size(); ++i) {
         const PlanStep& st = m_steps[i];

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -19,5 +20,10 @@ struct ShaderBlob {
 
 const ShaderBlob* findShader(std::string_view name);  // nullptr when unknown
 std::vector<std::string_view> shaderNames();
+
+// Shaders added at run time (plugin kernels; engine/plugins). `words` must stay
+// valid for the life of the process. Returns false if the name is taken.
+bool registerShader(const std::string& name, const uint32_t* words, size_t wordCount);
+const ShaderBlob* findRegisteredShader(std::string_view name);
 
 }  // namespace archscope::vk

@@ -1,6 +1,7 @@
 // VulkanBackend (see vulkan_backend.h).
 #include "runtime/vulkan/vulkan_backend.h"
 
+#include <chrono>
 #include <sstream>
 
 namespace archscope::vk {
@@ -45,18 +46,25 @@ RunResult VulkanBackend::run(const RunRequest& req) {
     if (!a.ok()) { res.error = "the design has errors:\n" + a.errorText(); return res; }
     if (!req.weights) { res.error = "no weight store given"; return res; }
     try {
+        const auto t0 = std::chrono::steady_clock::now();
         auto w = m_weights->get(a, *req.weights, &res.error);
         if (!w) return res;
         const std::string key = planKey(a, *w, req.keepIntermediates);
         auto it = m_plans.find(key);
+        bool built = false;
         if (it == m_plans.end()) {
             if (m_plans.size() >= 4) m_plans.erase(m_plans.begin());
             PlanOptions po{m_opt.fuse, m_opt.forceGpuKernels, req.keepIntermediates};
             it = m_plans.emplace(key, std::make_unique<ExecutionPlan>(*m_ctx, *m_pipes, w, a, po)).first;
             ++m_plansBuilt;
+            built = true;
         }
+        const double setup = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         m_last = it->second.get();
-        return m_last->run(req);
+        RunResult r = m_last->run(req);
+        r.setupMs = setup;  // weight lookup (upload when new) plus, for a new plan, build, compile and warm-up
+        r.compileMs = built ? m_last->stats().compileMs : 0.0;
+        return r;
     } catch (const VkError& e) {
         res.error = std::string("vulkan: ") + e.what();
         return res;

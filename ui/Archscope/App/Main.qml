@@ -5,6 +5,7 @@ import QtQuick.Dialogs
 import Archscope.Core
 import Archscope.Graph
 import Archscope.Controls
+import Archscope.Profiling
 
 // The main window: palette | canvas | inspector, sizes and totals; menus with
 // the editor's shortcuts; file dialogs; the recovery offer after a crash.
@@ -31,6 +32,11 @@ ApplicationWindow {
         canvas.forceActiveFocus()
     }
 
+    ProfileModel { id: profileModel; objectName: "profileModel" }
+    RunController { id: runController; objectName: "runController" }
+    function openStore() { profileModel.openIfExists(runController.storePathFor(document)) }
+    Connections { target: root.document; function onFileChanged() { root.openStore() } }
+
     menuBar: MainMenu { window: root; document: root.document; canvas: canvas }
 
     SplitView {
@@ -43,16 +49,35 @@ ApplicationWindow {
             SplitView.minimumWidth: 160
             onAddRequested: (op) => root.addAtCenter(op)
         }
-        GraphView {
-            id: canvas
-            objectName: "graphView"
-            document: root.document
+        SplitView {  // canvas above the profiling views
+            orientation: Qt.Vertical
             SplitView.fillWidth: true
-            onQuickAddRequested: (p) => {
-                const q = canvas.mapToItem(root.contentItem, p.x, p.y)
-                quickAdd.x = Math.min(q.x, root.width - quickAdd.width)
-                quickAdd.y = Math.min(q.y, root.height - quickAdd.height - 60)
-                quickAdd.open()
+            GraphView {
+                id: canvas
+                objectName: "graphView"
+                document: root.document
+                SplitView.fillHeight: true
+                overlay: profilingPanel.overlayOn ? profileModel.overlay : ({})
+                onQuickAddRequested: (p) => {
+                    const q = canvas.mapToItem(root.contentItem, p.x, p.y)
+                    quickAdd.x = Math.min(q.x, root.width - quickAdd.width)
+                    quickAdd.y = Math.min(q.y, root.height - quickAdd.height - 60)
+                    quickAdd.open()
+                }
+                LatencyLegend {
+                    objectName: "canvasLegend"
+                    profile: profileModel
+                    visible: profilingPanel.overlayOn && profileModel.sessionId > 0
+                    anchors.right: parent.right; anchors.top: parent.top; anchors.margins: 12
+                }
+            }
+
+            ProfilingPanel {
+                id: profilingPanel
+                objectName: "profilingPanel"
+                profile: profileModel; document: root.document; runner: runController
+                SplitView.preferredHeight: 300
+                SplitView.minimumHeight: 120
             }
         }
         ColumnLayout {
@@ -100,6 +125,7 @@ ApplicationWindow {
         onRejected: root.document.discardRecovery()
     }
     Component.onCompleted: {
+        openStore()
         canvas.fitToView()
         canvas.forceActiveFocus()
         if (document.recoveryAvailable) recovery.open()

@@ -20,6 +20,7 @@ Item {
     property string toast: ""
     property bool showMinimap: true
     property bool autoFit: true  // fit on resize until the user pans or zooms
+    property var overlay: ({})   // profiling overlay: node id or "group:<id>" -> {label, color, badge} (ProfileModel)
     signal quickAddRequested(point p)
     Keys.onPressed: (event) => {
         if (event.key === Qt.Key_Tab || event.key === Qt.Key_Space) {
@@ -133,11 +134,12 @@ Item {
         transformOrigin: Item.TopLeft
         Repeater {
             model: view.document.groups
-            delegate: GroupFrame {}
+            delegate: GroupFrame { overlay: view.overlay["group:" + modelData.id] ?? null }
         }
         Repeater {
             model: view.document.visibleNodes
             delegate: NodeItem {
+                overlay: view.overlay[nodeId] ?? null
                 headerHeight: view.document.headerHeight
                 portRow: view.document.portRow
                 onBodyPressed: (id, mouse, p) => view.nodePressed(id, mouse, p)

@@ -22,6 +22,7 @@ Item {
     required property bool composite
     property real headerHeight: 42
     property real portRow: 22
+    property var overlay: null  // profiling overlay {label, color, badge} or null (ProfileModel)
 
     signal bodyPressed(string nodeId, var mouse, point scenePos)
     signal bodyMoved(string nodeId, point scenePos)
@@ -106,6 +107,28 @@ Item {
             onPressed: (p) => node.portPressed(node.nodeId, modelData, true, p)
             onMoved: (p) => node.portMoved(p)
             onReleased: (p) => node.portReleased(p)
+        }
+    }
+    Rectangle {  // profiling overlay: a band in the measured colour with the label
+        objectName: "overlay_" + node.nodeId
+        visible: node.overlay !== null
+        x: 1; y: node.height - 23; width: node.width - 2; height: 22; radius: 5
+        color: node.overlay ? node.overlay.color : "transparent"
+        Text {
+            x: 8; anchors.verticalCenter: parent.verticalCenter; width: parent.width - 56
+            text: node.overlay ? node.overlay.label : ""
+            color: node.overlay ? node.overlay.ink : "white"
+            font.pixelSize: 12; font.bold: true; elide: Text.ElideRight
+        }
+        Rectangle {  // memory- or compute-bound badge
+            visible: node.overlay !== null && node.overlay.badge !== ""
+            anchors.right: parent.right; anchors.rightMargin: 4; anchors.verticalCenter: parent.verticalCenter
+            width: 40; height: 16; radius: 8
+            color: node.overlay && node.overlay.badge === "memory" ? "#1f6feb" : "#a371f7"
+            Text {
+                anchors.centerIn: parent; font.pixelSize: 9; font.bold: true; color: "white"
+                text: node.overlay && node.overlay.badge === "memory" ? "MEM" : "COMP"
+            }
         }
     }
     Rectangle {  // warning badge

@@ -1,4 +1,5 @@
-// Vulkan kernel for layernorm (shaders/layernorm.comp): one row per invocation.
+// Vulkan kernel for layernorm (shaders/layernorm.comp): one row per invocation; a following
+// activation (scale, clamp, gelu, ...) is applied in the epilogue when the fusion pass fuses it.
 #include "runtime/vulkan/kernel.h"
 
 namespace archscope::vk {
@@ -15,11 +16,12 @@ const VulkanKernel& vk_kernel_layernorm() {
                       {affine ? b.params[0].slot : x.slot, BindKind::TexelR32F},
                       {affine ? b.params[1].slot : x.slot, BindKind::TexelR32F},
                       {b.outputs[0].slot, BindKind::Storage}};
-        d.push.u(uint32_t(rows)).u(uint32_t(D)).u(affine ? 1 : 0).f(float(b.attrs.f("eps")));
+        d.push.u(uint32_t(rows)).u(uint32_t(D)).u(affine ? 1 : 0).f(float(b.attrs.f("eps"))).f(b.act.p0).f(b.act.p1);
+        d.spec = {uint32_t(b.act.code)};
         grid1d(b.device, ceilDiv(rows, 64), d.groups);
         b.dispatch(std::move(d));
         return true;
-    }, false, nullptr};
+    }, true, nullptr};
     return k;
 }
 

@@ -1,5 +1,5 @@
 // Vulkan kernel for matmul: y[z] = act(alpha * op(a[z]) op(b[z])), batch dims
-// broadcast; transposes become strides; a following activation is fused.
+// broadcast; transposes become strides; a following activation and residual add are fused.
 #include "runtime/vulkan/gemm.h"
 
 namespace archscope::vk {
@@ -37,6 +37,7 @@ const VulkanKernel& vk_kernel_matmul() {
         g.sbk = tb ? 1 : bcols; g.sbn = tb ? bcols : 1;
         g.alpha = float(b.attrs.f("alpha"));
         g.act = b.act;
+        g.residualSlot = b.residual.slot;
         std::vector<int64_t> yb(y.shape.begin(), y.shape.end() - 2);
         if (!collapseBatch(yb, batchStrides(a, yb.size()), batchStrides(bt, yb.size()), &g))
             return b.decline("batch broadcast pattern needs more than two batch levels");

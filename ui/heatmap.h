@@ -1,0 +1,55 @@
+// Heat maps of attention probabilities, rendered in C++ to a QImage and
+// served to QML by HeatmapProvider ("image://heatmap/<key>"), so a 4,096 x
+// 4,096 map costs one colour-mapping pass, not 16M QML items.
+//
+// HeatmapCache holds the maps the views may show (shared, read-only data);
+// ProfileModel puts a session's maps in when it loads the session. The
+// provider runs on the QML image thread, so the cache is locked.
+#pragma once
+
+#include <QColor>
+#include <QHash>
+#include <QImage>
+#include <QMutex>
+#include <QQuickImageProvider>
+#include <memory>
+#include <vector>
+
+namespace archscope::ui {
+
+// Viridis-like colour scale: t in [0, 1] -> colour (256-entry table).
+QRgb heatColor(double t);
+
+// Colours a rows x cols row-major map into a w x h image. Each pixel takes
+// the MAX of the source cells it covers when shrinking (a one-token spike
+// stays visible) and the nearest cell when enlarging. Values are scaled by
+// 1 / vmax (vmax <= 0: the map's own maximum) and clamped to [0, 1].
+QImage renderHeatmap(const float* data, int64_t rows, int64_t cols, int w, int h, float vmax = 0);
+
+struct HeatmapData {
+    int64_t rows = 0, cols = 0;
+    std::vector<float> values;
+    float vmax = 0;  // maximum value (the top of the colour scale)
+};
+
+class HeatmapCache {
+public:
+    static HeatmapCache& global();
+    void put(const QString& key, std::shared_ptr<const HeatmapData> map);
+    std::shared_ptr<const HeatmapData> get(const QString& key) const;
+    void clearPrefix(const QString& prefix);
+
+private:
+    mutable QMutex m_mutex;
+    QHash<QString, std::shared_ptr<const HeatmapData>> m_maps;
+};
+
+// "image://heatmap/<key>": the cached map at its own size (capped at 4096),
+// or at the requested sourceSize (thumbnails).
+class HeatmapProvider : public QQuickImageProvider {
+public:
+    HeatmapProvider() : QQuickImageProvider(QQuickImageProvider::Image) {}
+    QImage requestImage(const QString& id, QSize* size, const QSize& requested) override;
+};
+
+}  // namespace archscope::ui
