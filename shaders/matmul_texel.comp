@@ -1,15 +1,25 @@
 #version 450
+#if defined(SUBGROUP)
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_shuffle : require
+#endif
 // Register-blocked SGEMM over vec4 texel buffers, for CPU Vulkan devices
 // (lavapipe vectorises texel reads across invocations; no shared memory, no barriers):
 //   C[z, m, n] = act(alpha * sum_k A[z, m, k] * B'[z, k, n] + bias[n])
 // nn: B is [K, N] row-major (needs K % 4 == 0 and N % 4 == 0);
 // nt: B is [N, K] row-major, i.e. B' = B^T as in linear (needs K % 4 == 0).
 // nn8: as nn with a BM x 8 block per invocation (needs N % 8 == 0).
+// nn8sg: as nn8, but the BM rows of A that a subgroup's lanes share are fetched once
+// (lane l fetches row m0 + l) and passed around with subgroupShuffle: one texel gather
+// per k4 for A instead of BM (on lavapipe a shuffle is a register permute, a texel fetch
+// a per-lane gather). Needs BM <= subgroup size and subgroups made of whole rows of
+// the workgroup (local_size_x a multiple of the subgroup size); the host checks both.
 // Work split: each invocation computes a BM x 4 block of C (x: column block
 // of 4, y: row block, z: batch); rows past M are clamped on load, masked on store.
 // variant: nn TRANS_B=0
 // variant: nt TRANS_B=1
 // variant: nn8 TRANS_B=0 WIDE=1
+// variant: nn8sg TRANS_B=0 WIDE=1 SUBGROUP=1
 #include "activation.glsl"
 
 layout(local_size_x_id = 3, local_size_y_id = 4) in;
@@ -37,7 +47,13 @@ void main() {
 #else
     const uint n0 = n4 * 4, m0 = mb * uint(BM);
 #endif
+#if defined(SUBGROUP)
+    // m0 and z are uniform in a subgroup (one row of the workgroup); lanes past N keep
+    // running (clamped reads, no stores) so that every lane takes part in the shuffles.
+    if (m0 >= pc.M || z >= pc.batch) return;
+#else
     if (n0 >= pc.N || m0 >= pc.M || z >= pc.batch) return;
+#endif
     const uint z1 = z / pc.nb2, z2 = z % pc.nb2;
     const int K4 = int(pc.K / 4);
     const int a0 = int((z1 * pc.sa1 + z2 * pc.sa2) / 4), b0 = int((z1 * pc.sb1 + z2 * pc.sb2) / 4);
@@ -47,7 +63,24 @@ void main() {
         arow[i] = a0 + int(min(m0 + uint(i), pc.M - 1)) * K4;
         acc[i] = vec4(0.0);
     }
-#if defined(WIDE)
+#if defined(SUBGROUP)
+    const int N4 = int(pc.N / 4);
+    vec4 acc2[BM];
+    for (int i = 0; i < BM; ++i) acc2[i] = vec4(0.0);
+    int bk = b0 + 2 * int(min(n4, pc.N / 8 - 1));
+    const int myRow = arow[gl_SubgroupInvocationID % uint(BM)];
+    for (int k4 = 0; k4 < K4; ++k4, bk += 4 * N4) {
+        vec4 w0 = texelFetch(B, bk), w1 = texelFetch(B, bk + N4), w2 = texelFetch(B, bk + 2 * N4), w3 = texelFetch(B, bk + 3 * N4);
+        vec4 v0 = texelFetch(B, bk + 1), v1 = texelFetch(B, bk + N4 + 1), v2 = texelFetch(B, bk + 2 * N4 + 1), v3 = texelFetch(B, bk + 3 * N4 + 1);
+        const vec4 mine = texelFetch(A, myRow + k4);
+        for (int i = 0; i < BM; ++i) {
+            vec4 a = subgroupShuffle(mine, uint(i));
+            acc[i] += a.x * w0 + a.y * w1 + a.z * w2 + a.w * w3;
+            acc2[i] += a.x * v0 + a.y * v1 + a.z * v2 + a.w * v3;
+        }
+    }
+    if (n0 >= pc.N) return;
+#elif defined(WIDE)
     const int N4 = int(pc.N / 4);
     vec4 acc2[BM];
     for (int i = 0; i < BM; ++i) acc2[i] = vec4(0.0);

@@ -200,10 +200,10 @@ Command cmd_profile() {
                         "  --repeat N          timed runs (default 10); --warmup N untimed runs first (default 2)\n"
                         "  --probe LIST        probes to run (default all)\n"
                         "  --eps E             near-zero threshold of the sparsity probe (default 1e-3)\n"
-                        "  --weights W         safetensors weights (default: the design's sidecar file)\n") + kDesignOptions,
+                        "  --weights W         safetensors weights (default: the design's sidecar file)\n") + kMemoryOption + kDesignOptions,
             [](const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
                 Args args(argv, {"--no-fuse"}, {"--db", "--backend", "--device", "--repeat", "--warmup", "--probe", "--sweep", "--eps", "--seed",
-                                     "--weights", "--set", "--max-elements"});
+                                     "--weights", "--set", "--max-elements", "--max-memory"});
                 if (!args.ok() || args.positional().size() != 1) {
                     err << "archscope profile: " << (args.ok() ? "expected one FILE" : args.error()) << "\n";
                     return 2;
@@ -212,6 +212,8 @@ Command cmd_profile() {
                 if (int rc = loadSetup(args, &s, err)) return rc;
                 std::vector<Analysis> analyses;
                 if (int rc = analyzeAll(s, &analyses, err)) return rc;
+                for (auto& a : analyses)
+                    if (int rc = checkRunMemory(args, a, err, "profile")) return rc;
                 return runAll(s, analyses, args, out, err);
             }};
 }

@@ -63,10 +63,10 @@ Command cmd_run() {
                         "  --no-fuse           Vulkan: run every node as its own kernel (no fusion pass)\n"
                         "  --gpu-kernels       Vulkan: shared-memory (GPU) kernel family even on a CPU device\n"
                         "  --profile           print per-node times; setup (plan build, pipeline compile,\n"
-                        "                      warm-up) is reported apart from the run\n") + kDesignOptions,
+                        "                      warm-up) is reported apart from the run\n") + kMemoryOption + kDesignOptions,
             [](const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
                 Args args(argv, {"--profile", "--no-fuse", "--gpu-kernels"},
-                          {"--set", "--max-elements", "--backend", "--device", "--input", "--output", "--output-dir", "--seed", "--weights", "--labels", "--eval-output"});
+                          {"--set", "--max-elements", "--max-memory", "--backend", "--device", "--input", "--output", "--output-dir", "--seed", "--weights", "--labels", "--eval-output"});
                 if (!args.ok() || args.positional().size() != 1) {
                     err << "archscope run: " << (args.ok() ? "expected one FILE" : args.error()) << "\n";
                     return 2;
@@ -90,14 +90,14 @@ Command cmd_run() {
                     auto it = a.nodes.find(name);
                     if (it == a.nodes.end() || it->second.outputs.empty()) continue;
                     const TensorType& want = it->second.outputs[0];
-                    if (shapeValues(want.shape) != shapeValues(t.shape()) || want.dtype != t.dtype()) {
+                    if (shapeValues(want.shape) != t.shape() || want.dtype != t.dtype()) {
                         err << "archscope run: --input " << name << ": expected " << shapeStr(want.shape) << " " << dtypeName(want.dtype)
-                            << ", got " << shapeStr(t.shape()) << " " << dtypeName(t.dtype())
-                            << " from the file (bind the sizes with --set, e.g. --set T=" << (t.shape().empty() ? 1 : t.shape().back().value())
-                            << ", or convert the file)\n";
+                            << ", got " << shapeStr(shapeFromValues(t.shape())) << " " << dtypeName(t.dtype())
+                            << " from the file (bind the design's sizes to match with --set NAME=V, or convert the file)\n";
                         return 2;
                     }
                 }
+                if (int rc = checkRunMemory(args, a, err, "run")) return rc;
                 WeightStore weights;
                 std::string msg;
                 std::string wfile = args.value("--weights");

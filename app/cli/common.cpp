@@ -1,4 +1,5 @@
 #include "cli/common.h"
+#include "runtime/memory_budget.h"
 
 #include "graph/design_io.h"
 #include "interop/design_loader.h"
@@ -26,6 +27,17 @@ int loadAndAnalyze(const Args& args, const std::string& file, Graph* g, Analysis
         }
     }
     *a = analyze(*g, opt);
+    return 0;
+}
+
+int checkRunMemory(const Args& args, const Analysis& a, std::ostream& err, const char* cmd) {
+    int64_t limit = physicalMemoryBytes();
+    std::string limitName = "this machine's memory; set another with --max-memory", msg;
+    if (args.has("--max-memory")) {
+        if (!parseByteSize(args.value("--max-memory"), &limit, &msg)) { err << "archscope " << cmd << ": --max-memory: " << msg << "\n"; return 2; }
+        limitName = "--max-memory";
+    }
+    if (!checkMemoryBudget(estimateMemory(a), limit, limitName, &msg)) { err << "archscope " << cmd << ": " << msg << "\n"; return 2; }
     return 0;
 }
 

@@ -22,6 +22,14 @@ inline const char* kDesignOptions = "  --set NAME=V        bind a size (repeatab
                                     "  --max-elements N    largest tensor allowed (default 2^31 elements)\n"
                                     "  --json              machine-readable output\n";
 
+// --max-memory SIZE (run, profile): refuses a design whose weights + peak
+// activations exceed SIZE (default: this machine's memory) before anything is
+// allocated. Returns 2 with the estimate and the limit in `err`, else 0.
+int checkRunMemory(const Args& args, const Analysis& a, std::ostream& err, const char* cmd);
+inline const char* kMemoryOption =
+    "  --max-memory SIZE   refuse designs needing more (weights + peak activations), e.g. 8G\n"
+    "                      (default: this machine's memory)\n";
+
 std::string humanCount(double v);  // 1.2K, 3.4M, 5.6G
 std::string humanBytes(double v);  // KiB, MiB, GiB
 

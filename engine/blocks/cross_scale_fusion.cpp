@@ -37,7 +37,7 @@ std::string fuse(Builder& b, const std::string& p, const std::string& self, cons
     r = b.op(p + "revert_act", "gelu", r);
     r = b.op(p + "revert", "linear", r, {{"out_features", dSelf}});
     std::string own = b.op(p + "own_patches", "slice", self, {{"axis", i64(1)}, {"start", i64(1)}});
-    return b.add(p + "out", "concat", {{"axis", i64(1)}}, {{"a", r}, {"b", own}});
+    return b.add(p + "joined", "concat", {{"axis", i64(1)}}, {{"a", r}, {"b", own}});
 }
 
 bool expand(const Attrs& a, Graph* g, std::string* err) {

@@ -52,7 +52,7 @@ bool expand(const Attrs& a, Graph* g, std::string* err) {
     std::string s = b.add("scores", "matmul", {{"transpose_b", true}, {"alpha", 1.0 / std::sqrt(double(c / heads))}}, {{"a", q}, {"b", k}});
     if (a.b("rel_bias")) s = b.op("rel_bias", "rel_pos_bias", s, {{"window", m}});
     std::vector<In> sm{{"x", s}};
-    if (shift > 0) sm.push_back({"mask", b.op("shift_mask", "window_mask", "x", {{"window", m}, {"shift", shift}})});
+    if (shift > 0) sm.push_back({"mask", b.add("shift_mask", "window_mask", {{"window", m}, {"shift", shift}}, {{"like", "x"}})});
     std::string p = b.add("softmax", "softmax", {{"axis", i64(-1)}}, sm);
     std::string ctx = b.add("context", "matmul", {}, {{"a", p}, {"b", v}});
     std::string merged = mergeHeads(b, "merge", ctx, 3);

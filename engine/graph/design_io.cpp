@@ -24,7 +24,18 @@ struct LoadError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
-[[noreturn]] void fail(const std::string& where, const std::string& msg) { throw LoadError(where + ": " + msg); }
+[[noreturn]] void fail(const std::string& where, const std::string& msg) {
+    std::string m = where + ": " + msg;
+    // Ids and keys come from the file and may be megabytes long: keep both ends.
+    if (m.size() > 600) {
+        auto cont = [&](size_t i) { return (static_cast<unsigned char>(m[i]) & 0xC0) == 0x80; };  // never cut a UTF-8 sequence
+        size_t head = 300, tail = m.size() - 200;
+        while (head > 0 && cont(head)) --head;
+        while (tail < m.size() && cont(tail)) ++tail;
+        m = m.substr(0, head) + " [... " + std::to_string(tail - head) + " bytes ...] " + m.substr(tail);
+    }
+    throw LoadError(m);
+}
 
 const json& need(const json& obj, const char* key, const std::string& where) {
     auto it = obj.find(key);
@@ -284,7 +295,9 @@ std::string serializeDesign(const Graph& g) {
     for (auto& gr : g.groups) groups.push_back({{"id", gr.id}, {"label", gr.label}, {"nodes", gr.nodes}, {"collapsed", gr.collapsed}});
     root["groups"] = groups;
     root["weights"] = {{"file", g.weights.file}, {"seed", g.weights.seed}};
-    return root.dump(2) + "\n";
+    // Strings from importers may hold invalid UTF-8 (e.g. ONNX node names):
+    // written as U+FFFD rather than throwing mid-save.
+    return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 bool writeFileAtomic(const std::string& path, const std::string& data, std::string* err) {

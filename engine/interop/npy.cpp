@@ -2,8 +2,8 @@
 
 #include "graph/design_io.h"
 
+#include <cctype>
 #include <cstring>
-#include <regex>
 
 namespace archscope {
 
@@ -11,6 +11,31 @@ namespace {
 bool bad(std::string* err, const std::string& name, const std::string& msg) {
     *err = name + ": " + msg;
     return false;
+}
+
+constexpr size_t kMaxHeader = 64 * 1024;
+
+// Finds 'key': VALUE in the header dict and returns VALUE as written: a quoted
+// string, a parenthesised tuple or a bare word (True, False).
+bool headerValue(const std::string& h, const std::string& key, std::string* out) {
+    size_t at = h.find("'" + key + "'");
+    if (at == std::string::npos) return false;
+    size_t i = h.find_first_not_of(" \t", at + key.size() + 2);
+    if (i == std::string::npos || h[i] != ':') return false;
+    i = h.find_first_not_of(" \t", i + 1);
+    if (i == std::string::npos) return false;
+    size_t end;
+    if (h[i] == '\'') end = h.find('\'', i + 1);
+    else if (h[i] == '(') end = h.find(')', i + 1);
+    else {
+        end = h.find_first_of(",} \t", i);
+        if (end == std::string::npos) return false;
+        *out = h.substr(i, end - i);
+        return true;
+    }
+    if (end == std::string::npos) return false;
+    *out = h.substr(i, end - i + 1);
+    return true;
 }
 }  // namespace
 
@@ -30,22 +55,34 @@ bool parseNpy(const std::string& b, const std::string& name, Tensor* out, std::s
         return bad(err, name, "unsupported .npy version " + std::to_string(major));
     }
     if (hlen > b.size() - off) return bad(err, name, "truncated header");
-    std::string h = b.substr(off, hlen);
-    std::smatch m;
-    if (!std::regex_search(h, m, std::regex(R"('descr'\s*:\s*'([^']*)')"))) return bad(err, name, "header has no 'descr'");
-    std::string descr = m[1];
-    if (!std::regex_search(h, m, std::regex(R"('fortran_order'\s*:\s*(True|False))"))) return bad(err, name, "header has no 'fortran_order'");
-    if (m[1] == "True") return bad(err, name, "Fortran-order arrays are not supported (save with np.ascontiguousarray)");
-    if (!std::regex_search(h, m, std::regex(R"('shape'\s*:\s*\(([^)]*)\))"))) return bad(err, name, "header has no 'shape'");
+    if (hlen > kMaxHeader)
+        return bad(err, name, "header of " + std::to_string(hlen) + " bytes is larger than any plain array needs (at most " +
+                                  std::to_string(kMaxHeader) + ")");
+    const std::string h = b.substr(off, hlen);
+    // The header is a Python dict literal; it is scanned, not matched with
+    // std::regex, whose recursive matcher overflows the stack on long values.
+    std::string descr, order, dims;
+    if (!headerValue(h, "descr", &descr) || descr.size() < 2 || descr.front() != '\'' || descr.back() != '\'')
+        return bad(err, name, "header has no 'descr'");
+    descr = descr.substr(1, descr.size() - 2);
+    if (!headerValue(h, "fortran_order", &order) || (order != "True" && order != "False"))
+        return bad(err, name, "header has no 'fortran_order'");
+    if (order == "True") return bad(err, name, "Fortran-order arrays are not supported (save with np.ascontiguousarray)");
+    if (!headerValue(h, "shape", &dims) || dims.size() < 2 || dims.front() != '(' || dims.back() != ')')
+        return bad(err, name, "header has no 'shape'");
     std::vector<int64_t> shape;
-    std::string dims = m[1];
     int64_t numel = 1;
-    static const std::regex kDigits(R"(\d+)");
-    for (std::sregex_iterator it(dims.begin(), dims.end(), kDigits), end; it != end; ++it) {
-        if (it->str().size() > 12) return bad(err, name, "dimension too large");
-        int64_t d = std::stoll(it->str());
+    for (size_t i = 1; i + 1 < dims.size();) {
+        char c = dims[i];
+        if (c == ' ' || c == ',') { ++i; continue; }
+        if (!std::isdigit(static_cast<unsigned char>(c))) return bad(err, name, "header 'shape' is not a tuple of integers");
+        size_t j = i;
+        while (j + 1 < dims.size() && std::isdigit(static_cast<unsigned char>(dims[j]))) ++j;
+        if (j - i > 12) return bad(err, name, "dimension too large");
+        int64_t d = std::stoll(dims.substr(i, j - i));
         if (__builtin_mul_overflow(numel, d, &numel) || numel > (int64_t(1) << 34)) return bad(err, name, "array too large");
         shape.push_back(d);
+        i = j;
     }
     size_t esize;
     DType dt;

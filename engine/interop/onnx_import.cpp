@@ -63,6 +63,12 @@ bool importOnnxBytes(const std::string& bytes, const std::string& name, const st
     }
     if (std::string why = opsetText(model, &rep->opset); !why.empty()) { *err = name + ": " + why; return false; }
     rep->producer = model.producer_name() + (model.producer_version().empty() ? "" : " " + model.producer_version());
+    try {
+        onnxin::checkExternalData(model.graph(), baseDir);  // before the checker opens those files
+    } catch (const onnxin::ImportError& e) {
+        *err = name + ": " + e.what();
+        return false;
+    }
     if (opt.check) {
         try {
             onnx::checker::CheckerContext ctx;
@@ -85,6 +91,9 @@ bool importOnnxBytes(const std::string& bytes, const std::string& name, const st
         im.run();
     } catch (const onnxin::ImportError& e) {
         *err = name + ": " + e.what();
+        return false;
+    } catch (const std::exception& e) {  // a hostile model must never take the process down
+        *err = name + ": cannot import (" + e.what() + ")";
         return false;
     }
     if (!rep->unsupported.empty()) {

@@ -8,6 +8,7 @@
 #include "graph/flatten.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -18,6 +19,8 @@ namespace archscope::onnxin {
 // ------------------------------------------------------------ tensors
 
 namespace {
+
+constexpr int64_t kMaxTensorElements = int64_t(1) << 34;  // as the .npy and safetensors readers
 
 template <typename T>
 void copyRaw(const std::string& raw, Tensor* out, bool toFloat) {
@@ -40,21 +43,75 @@ float halfToFloat(uint16_t h) {
     return f;
 }
 
-std::string externalBytes(const onnx::TensorProto& t, const std::string& baseDir) {
+}  // namespace
+
+// The file holding the external data of `t`, resolved under `baseDir`. The
+// location must stay inside the model's folder (no absolute path, no "..",
+// no symlink leading out): a model must never make the importer open
+// anything else on the machine.
+std::string externalDataPath(const onnx::TensorProto& t, const std::string& baseDir) {
+    namespace fs = std::filesystem;
     std::string location;
-    int64_t offset = 0, length = -1;
-    for (auto& kv : t.external_data()) {
+    for (auto& kv : t.external_data())
         if (kv.key() == "location") location = kv.value();
-        else if (kv.key() == "offset") offset = std::stoll(kv.value());
-        else if (kv.key() == "length") length = std::stoll(kv.value());
+    const fs::path rel(location);
+    bool escapes = location.empty() || rel.is_absolute() || rel.has_root_name() || rel.has_root_directory();
+    for (auto& part : rel) escapes = escapes || part == "..";
+    std::error_code ec;
+    const fs::path base = fs::weakly_canonical(fs::path(baseDir), ec);
+    const fs::path full = fs::weakly_canonical(fs::path(baseDir) / rel, ec);
+    if (!escapes) {  // symlinks: the resolved path must still be under the folder
+        auto [b, f] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
+        escapes = b != base.end();
     }
-    const std::string path = (std::filesystem::path(baseDir) / location).string();
+    if (escapes)
+        throw ImportError("tensor \"" + t.name() + "\": external data location \"" + location +
+                          "\" is outside the model's folder (only files beside the model, or below it, are read)");
+    return full.string();
+}
+
+void checkExternalData(const onnx::GraphProto& graph, const std::string& baseDir) {
+    using TP = onnx::TensorProto;
+    auto tensor = [&](const TP& t) {
+        if (t.data_location() == TP::EXTERNAL) externalDataPath(t, baseDir);
+    };
+    for (auto& t : graph.initializer()) tensor(t);
+    for (auto& n : graph.node())
+        for (auto& a : n.attribute()) {
+            if (a.has_t()) tensor(a.t());
+            for (auto& t : a.tensors()) tensor(t);
+            if (a.has_g()) checkExternalData(a.g(), baseDir);
+            for (auto& g : a.graphs()) checkExternalData(g, baseDir);
+        }
+}
+
+namespace {
+
+// Reads the external data of `t` (expectBytes: what its shape needs).
+std::string externalBytes(const onnx::TensorProto& t, const std::string& baseDir, int64_t expectBytes) {
+    int64_t offset = 0, length = -1;
+    auto number = [&](const std::string& key, const std::string& v) {
+        int64_t x = -1;
+        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), x);
+        if (ec != std::errc() || p != v.data() + v.size() || x < 0)
+            throw ImportError("initializer \"" + t.name() + "\": external data " + key + " \"" + v + "\" is not a non-negative integer");
+        return x;
+    };
+    for (auto& kv : t.external_data()) {
+        if (kv.key() == "offset") offset = number("offset", kv.value());
+        else if (kv.key() == "length") length = number("length", kv.value());
+    }
+    const std::string path = externalDataPath(t, baseDir);
     std::ifstream f(path, std::ios::binary);
     if (!f) throw ImportError("initializer \"" + t.name() + "\": cannot open its external data file \"" + path + "\"");
     f.seekg(0, std::ios::end);
     const int64_t size = f.tellg();
+    if (offset > size) throw ImportError("initializer \"" + t.name() + "\": external data offset " + std::to_string(offset) + " is past the end of \"" + path + "\"");
     if (length < 0) length = size - offset;
-    if (offset + length > size) throw ImportError("initializer \"" + t.name() + "\": external data \"" + path + "\" is too short");
+    if (length > size - offset) throw ImportError("initializer \"" + t.name() + "\": external data \"" + path + "\" is too short");
+    if (length != expectBytes)
+        throw ImportError("initializer \"" + t.name() + "\": external data holds " + std::to_string(length) + " bytes, its shape needs " +
+                          std::to_string(expectBytes));
     std::string bytes(size_t(length), '\0');
     f.seekg(offset);
     f.read(bytes.data(), length);
@@ -73,14 +130,24 @@ Tensor tensorFromProto(const onnx::TensorProto& t, const std::string& baseDir, b
                       dt == TP::UINT32 || dt == TP::UINT64 || dt == TP::BOOL))
         throw ImportError("tensor \"" + t.name() + "\" has element type " + TP::DataType_Name(TP::DataType(dt)) +
                           ", which has no design equivalent (float and integer types only)");
-    Tensor out(isFloat ? DType::F32 : DType::I64, shape);
+    // Sizes come from the file: check them before allocating anything.
+    int64_t n = 1;
+    for (int64_t d : shape)
+        if (d < 0 || __builtin_mul_overflow(n, d, &n) || n > kMaxTensorElements)
+            throw ImportError("tensor \"" + t.name() + "\": dims " + shapeStr(shape) + " are negative or too large (at most " +
+                              std::to_string(kMaxTensorElements) + " elements per tensor)");
+    const size_t esz = dt == TP::DOUBLE || dt == TP::INT64 || dt == TP::UINT64 ? 8 : dt == TP::FLOAT || dt == TP::INT32 || dt == TP::UINT32 ? 4
+                       : dt == TP::FLOAT16 || dt == TP::BFLOAT16 || dt == TP::INT16 || dt == TP::UINT16 ? 2 : 1;
     std::string raw;
-    if (t.data_location() == TP::EXTERNAL) raw = externalBytes(t, baseDir);
+    if (t.data_location() == TP::EXTERNAL) raw = externalBytes(t, baseDir, n * int64_t(esz));
     else if (t.has_raw_data()) raw = t.raw_data();
-    const int64_t n = out.numel();
+    if (!raw.empty() && raw.size() != size_t(n) * esz)  // before the allocation below
+        throw ImportError("tensor \"" + t.name() + "\": " + std::to_string(raw.size()) + " data bytes for " + shapeStr(shape) +
+                          " (expected " + std::to_string(size_t(n) * esz) + ")");
+    if (raw.empty() && n > 0 && t.float_data_size() + t.double_data_size() + t.int64_data_size() + t.uint64_data_size() + t.int32_data_size() < n)
+        throw ImportError("tensor \"" + t.name() + "\": no data for " + shapeStr(shape));
+    Tensor out(isFloat ? DType::F32 : DType::I64, shape);
     if (!raw.empty() || n == 0) {
-        size_t esz = dt == TP::DOUBLE || dt == TP::INT64 || dt == TP::UINT64 ? 8 : dt == TP::FLOAT || dt == TP::INT32 || dt == TP::UINT32 ? 4
-                     : dt == TP::FLOAT16 || dt == TP::BFLOAT16 || dt == TP::INT16 || dt == TP::UINT16 ? 2 : 1;
         if (raw.size() != size_t(n) * esz)
             throw ImportError("tensor \"" + t.name() + "\": " + std::to_string(raw.size()) + " data bytes for " + shapeStr(shape) +
                               " (expected " + std::to_string(size_t(n) * esz) + ")");

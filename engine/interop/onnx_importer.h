@@ -45,6 +45,12 @@ struct Value {
     int rank() const { return int(shape().size()); }
 };
 
+// Throws ImportError when any tensor of the graph (initializers, node
+// attributes, subgraphs) keeps external data outside `baseDir`. Run before
+// anything opens those files (the ONNX checker does).
+void checkExternalData(const onnx::GraphProto& graph, const std::string& baseDir);
+std::string externalDataPath(const onnx::TensorProto& t, const std::string& baseDir);
+
 class Importer {
 public:
     Importer(const onnx::GraphProto& graph, const OnnxImportOptions& opt, const std::string& baseDir, Graph* g,

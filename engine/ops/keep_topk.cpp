@@ -32,7 +32,7 @@ const OpDef& op_keep_topk() {
             const float* xp = x.f32();
             float* y = k.out(0).f32();
             parallelFor(rows, std::max<int64_t>(1, 1024 / std::max<int64_t>(n, 1)), [&](int64_t r0, int64_t r1) {
-                std::vector<int64_t> idx(size_t(n));
+                std::vector<int64_t> idx(static_cast<size_t>(n));
                 for (int64_t r = r0; r < r1; ++r) {
                     const float* row = xp + r * n;
                     std::iota(idx.begin(), idx.end(), int64_t(0));

@@ -26,7 +26,7 @@ void run(KernelCtx& k) {
     const std::string act = k.attrs.s("act");
     float* y = k.out(0).f32();
     parallelFor(N, 4, [&](int64_t n0, int64_t n1) {
-        std::vector<float> h(size_t(H));
+        std::vector<float> h(static_cast<size_t>(H));
         for (int64_t n = n0; n < n1; ++n) {
             const float* xn = x + n * D;
             float* yn = y + n * D;

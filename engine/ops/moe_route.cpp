@@ -30,7 +30,7 @@ void route(KernelCtx& kc) {
     std::fill(gates, gates + N * E, 0.0f);
     std::fill(load, load + E, 0.0f);
     std::fill(kept, kept + E, 0.0f);
-    std::vector<int64_t> choice(size_t(N * K)), order(size_t(E)), used(size_t(E), 0);
+    std::vector<int64_t> choice(size_t(N * K)), order(static_cast<size_t>(E)), used(static_cast<size_t>(E), 0);
     std::vector<double> norm(size_t(N), 1.0);
     for (int64_t n = 0; n < N; ++n) {
         const float* pn = p + n * E;

@@ -132,14 +132,14 @@ bool runInfer(const archscope_op_def& src, const std::string& plugin, const OpDe
         rc = src.infer(a);
     } catch (...) {  // forbidden by the ABI; reported like a failing kernel
         std::string why;
-        guarded(plugin, "shape inference", a->error, [] () -> int { throw; }, &why);
+        guarded(plugin, "shape inference", a->error, []() -> int { throw; }, &why);  // rethrown to format it
         *err = why;
         return false;
     }
     if (rc == 0) return true;
     // The plugin rejected the inputs: its message is about the design, like a core op's.
     *input = a->error_input >= 0 && a->error_input < int(def.inputs.size()) ? a->error_input : -1;
-    *err = msgOf(a->error);
+    *err = a->error[0] ? msgOf(a->error) : "plugin " + q(plugin) + " rejected the inputs (no message given)";
     return false;
 }
 

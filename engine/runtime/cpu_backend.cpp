@@ -1,6 +1,7 @@
 // CpuBackend: the reference executor. Runs each node's CPU kernel in
 // topological order; tensors are freed after their last use.
 #include "core/registry.h"
+#include "runtime/memory_budget.h"
 #include "runtime/backend.h"
 
 #include <chrono>
@@ -26,6 +27,7 @@ public:
         RunResult res;
         const Analysis& a = *req.analysis;
         if (!a.ok()) { res.error = "the design has errors:\n" + a.errorText(); return res; }
+        if (!checkMemoryBudget(estimateMemory(a), physicalMemoryBytes(), "this machine's memory", &res.error)) return res;
         const Graph& g = a.graph();
         // Last consumer of each node's outputs, for freeing.
         std::map<std::string, size_t> lastUse;

@@ -77,9 +77,12 @@ std::string formatBytes(int64_t bytes) {
 
 bool checkMemoryBudget(const MemoryEstimate& e, int64_t limitBytes, const std::string& limitName, std::string* err) {
     if (limitBytes <= 0 || e.total() <= limitBytes) return true;
-    *err = "the design needs about " + formatBytes(e.total()) + " (weights " + formatBytes(e.weightBytes) + " + peak activations " +
-           formatBytes(e.peakActivationBytes) + (e.peakNode.empty() ? "" : " at node \"" + e.peakNode + "\"") + "), over the limit of " +
-           formatBytes(limitBytes) + " (" + limitName + "); lower the sizes with --set, or raise the limit";
+    std::string parts = e.peakActivationBytes == 0
+                            ? "weights"
+                            : "weights " + formatBytes(e.weightBytes) + " + peak activations " + formatBytes(e.peakActivationBytes) +
+                                  (e.peakNode.empty() ? "" : " at node \"" + e.peakNode + "\"");
+    *err = "the design needs about " + formatBytes(e.total()) + " (" + parts + "), over the limit of " + formatBytes(limitBytes) + " (" +
+           limitName + "); lower the sizes with --set, or raise the limit";
     return false;
 }
 

@@ -1,4 +1,5 @@
 #include "runtime/weights.h"
+#include "runtime/memory_budget.h"
 
 #include "interop/safetensors.h"
 
@@ -63,6 +64,9 @@ const Tensor* WeightStore::find(const std::string& node, const std::string& para
 void WeightStore::set(const std::string& node, const std::string& param, Tensor t) { m_tensors[key(node, param)] = std::move(t); }
 
 bool WeightStore::materialize(const Analysis& a, uint64_t seed, std::string* err) {
+    MemoryEstimate need = estimateMemory(a);
+    need.peakActivationBytes = 0;  // only the weights are allocated here; backends check the rest
+    if (!checkMemoryBudget(need, physicalMemoryBytes(), "this machine's memory", err)) return false;
     for (auto& id : a.order) {
         const NodeInfo& info = a.nodes.at(id);
         for (auto& p : info.params) {

@@ -29,7 +29,8 @@ bool loadBlockCase(const std::string& path, BlockCase* c, std::string* err) {
     if (!readSafetensors(path, &m, err, &meta)) return false;
     c->name = path.substr(path.find_last_of('/') + 1);
     Node op{"op", meta["op"]};
-    for (auto& [k, v] : nlohmann::json::parse(meta["attrs"]).items()) {
+    const nlohmann::json attrs = nlohmann::json::parse(meta["attrs"]);
+    for (auto& [k, v] : attrs.items()) {
         if (v.is_boolean()) op.attrs[k] = v.get<bool>();
         else if (v.is_number_integer()) op.attrs[k] = v.get<int64_t>();
         else if (v.is_number_float()) op.attrs[k] = v.get<double>();

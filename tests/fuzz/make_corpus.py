@@ -4,7 +4,8 @@
 Seeds are small on purpose: the valid and malformed design files from
 tests/data, the sample designs, a handful of .npy arrays of every dtype and
 header version the reader handles (and some it refuses), and safetensors files
-of every dtype plus a few of the PyTorch op fixtures.
+of every dtype plus a few of the PyTorch op fixtures, and two exported ONNX
+models plus the hostile ones of tests/data/hostile.
 """
 import glob
 import json
@@ -107,10 +108,35 @@ def safetensors():
         shutil.copy(f, os.path.join(d, os.path.basename(f)))
 
 
+def onnx_models():
+    d = fresh("onnx")
+    files = [os.path.join(ROOT, "tests/fixtures/onnx", f) for f in ("mobilenetv2.onnx", "unsupported_nonzero.onnx")]
+    files += sorted(glob.glob(os.path.join(ROOT, "tests/data/hostile/*.onnx")))
+    for f in files:
+        if os.path.exists(f):
+            shutil.copy(f, os.path.join(d, os.path.basename(f)))
+
+
+def plugin_seeds():
+    # fuzz_plugin reads structured choices from raw bytes: a few fixed
+    # pseudo-random seeds of different lengths get it going.
+    d = fresh("plugin")
+    state = 12345
+    for i, n in enumerate((64, 256, 1024, 4096)):
+        out = bytearray()
+        for _ in range(n):
+            state = (state * 1103515245 + 12345) & 0x7FFFFFFF
+            out.append(state >> 16 & 0xFF)
+        with open(os.path.join(d, f"seed{i}.bin"), "wb") as f:
+            f.write(bytes(out))
+
+
 if __name__ == "__main__":
     designs()
     npys()
     safetensors()
+    onnx_models()
+    plugin_seeds()
     for name in sorted(os.listdir(OUT)):
         files = os.listdir(os.path.join(OUT, name))
         size = sum(os.path.getsize(os.path.join(OUT, name, f)) for f in files)

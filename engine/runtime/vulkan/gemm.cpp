@@ -38,6 +38,10 @@ bool dispatchGemm(KernelBuild& b, const GemmDesc& g) {
         const bool wide = nn && g.N % 8 == 0 && envOr("ARCHSCOPE_VK_GEMM_WIDE", 1) == 1;
         d.shader = wide ? "matmul_texel_nn8" : (nn && g.N % 4 == 0 ? "matmul_texel_nn" : "matmul_texel_nt");
         bm = texelRows(wide ? 8 : 4);
+        // Rows of A shared through subgroup shuffles (ARCHSCOPE_VK_GEMM_SG=0 turns it off).
+        const uint32_t sg = b.device.subgroupSize;
+        if (wide && b.device.subgroupShuffle && sg >= bm && sg > 0 && lx % sg == 0 && envOr("ARCHSCOPE_VK_GEMM_SG", 1) == 1)
+            d.shader = "matmul_texel_nn8sg";
     } else {
         d.shader = "matmul_generic";
     }
@@ -54,7 +58,7 @@ bool dispatchGemm(KernelBuild& b, const GemmDesc& g) {
         d.groups[0] = ceilDiv(g.N, 16);
         d.groups[1] = ceilDiv(g.M, 16);
     } else {
-        d.groups[0] = ceilDiv(ceilDiv(g.N, d.shader == "matmul_texel_nn8" ? 8 : 4), lx);
+        d.groups[0] = ceilDiv(ceilDiv(g.N, d.shader.rfind("matmul_texel_nn8", 0) == 0 ? 8 : 4), lx);
         d.groups[1] = ceilDiv(ceilDiv(g.M, bm), ly);
     }
     d.groups[2] = uint32_t(g.batch);

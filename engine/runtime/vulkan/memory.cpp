@@ -1,5 +1,6 @@
 // DeviceBlock and the lifetime planner (see memory.h).
 #include "runtime/vulkan/memory.h"
+#include "runtime/vulkan/fault.h"
 
 #include <algorithm>
 #include <numeric>
@@ -23,7 +24,8 @@ DeviceBlock::DeviceBlock(VkContext& ctx, VkDeviceSize bytes, uint32_t memoryType
     VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
     ai.allocationSize = req.size;
     ai.memoryTypeIndex = memoryType;
-    VkResult r = vkAllocateMemory(ctx.device(), &ai, nullptr, &m_memory);
+    VkResult r = injectedFault(FaultSite::Alloc);  // ARCHSCOPE_FAULT=vk_alloc:N
+    if (r == VK_SUCCESS) r = vkAllocateMemory(ctx.device(), &ai, nullptr, &m_memory);
     if (r != VK_SUCCESS) {
         vkDestroyBuffer(ctx.device(), m_buffer, nullptr);
         check(r, ("vkAllocateMemory of " + std::to_string(req.size) + " bytes").c_str());

@@ -2,6 +2,7 @@
 // segment (recorded once), barriers only where a dispatch depends on an
 // earlier one, one timestamp per dispatch; warm-up and teardown.
 #include "runtime/vulkan/plan_internal.h"
+#include "runtime/vulkan/fault.h"
 
 #include <algorithm>
 #include <map>
@@ -181,7 +182,8 @@ void ExecutionPlan::warmUp() {
         si.commandBufferCount = 1;
         si.pCommandBuffers = &s.cb;
         check(vkResetFences(m_ctx.device(), 1, &m_fence), "vkResetFences");
-        check(vkQueueSubmit(m_ctx.queue(), 1, &si, m_fence), "vkQueueSubmit");
+        const VkResult fault = injectedFault(FaultSite::Submit);  // ARCHSCOPE_FAULT=vk_submit:N
+        check(fault != VK_SUCCESS ? fault : vkQueueSubmit(m_ctx.queue(), 1, &si, m_fence), "vkQueueSubmit");
         check(vkWaitForFences(m_ctx.device(), 1, &m_fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
     }
 }

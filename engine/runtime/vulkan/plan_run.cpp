@@ -1,6 +1,7 @@
 // ExecutionPlan, run half: inputs in, one submit per GPU segment, CPU
 // fallbacks between segments, timestamps read once, outputs out.
 #include "runtime/vulkan/plan_internal.h"
+#include "runtime/vulkan/fault.h"
 
 #include <chrono>
 #include <cstring>
@@ -94,7 +95,8 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
             si.commandBufferCount = 1;
             si.pCommandBuffers = &s.cb;
             check(vkResetFences(m_ctx.device(), 1, &m_fence), "vkResetFences");
-            check(vkQueueSubmit(m_ctx.queue(), 1, &si, m_fence), "vkQueueSubmit");
+            const VkResult fault = injectedFault(FaultSite::Submit);  // ARCHSCOPE_FAULT=vk_submit:N
+            check(fault != VK_SUCCESS ? fault : vkQueueSubmit(m_ctx.queue(), 1, &si, m_fence), "vkQueueSubmit");
             check(vkWaitForFences(m_ctx.device(), 1, &m_fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
             ++submits;
             segHostMs[si_] = msSince(h0);
@@ -143,6 +145,7 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
             res.outputs[st.node] = std::move(y);
             stepMs[i] = msSince(r0);
         }
+        auto c0 = Clock::now();
         if (m_opt.keepIntermediates)
             for (size_t o = 0; o < st.out.size(); ++o) {
                 if (st.out[o] < 0) continue;
@@ -151,6 +154,7 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
                 std::memcpy(y.raw(), hostPtr(st.out[o]), t.bytes);
                 res.intermediates[st.node + "." + st.info.def->outputs[o].name] = std::move(y);
             }
+        if (m_opt.keepIntermediates) res.overheadMs += msSince(c0);  // copies for probes: no node's time
         res.timings.push_back({st.node, st.info.def->id, stepMs[i], st.where});
     }
     res.totalMs = msSince(t0);

@@ -1,5 +1,6 @@
 // VkContext: instance, device selection, logical device (see vk_context.h).
 #include "runtime/vulkan/vk_context.h"
+#include "runtime/vulkan/fault.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -23,7 +24,10 @@ const char* resultName(VkResult r) {
 }
 
 void check(VkResult r, const char* what) {
-    if (r != VK_SUCCESS) throw VkError(std::string(what) + " failed: " + resultName(r) + " (" + std::to_string(int(r)) + ")");
+    if (r == VK_SUCCESS) return;
+    VkError e(std::string(what) + " failed: " + resultName(r) + " (" + std::to_string(int(r)) + ")");
+    e.result = r;
+    throw e;
 }
 
 namespace {
@@ -67,7 +71,8 @@ std::string versionStr(uint32_t v) {
 }
 
 DeviceInfo describe(VkPhysicalDevice p, int index) {
-    VkPhysicalDeviceDriverProperties drv{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+    VkPhysicalDeviceSubgroupProperties sub{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
+    VkPhysicalDeviceDriverProperties drv{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES, &sub};
     VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2, &drv};
     vkGetPhysicalDeviceProperties2(p, &props);
     const auto& pr = props.properties;
@@ -97,6 +102,8 @@ DeviceInfo describe(VkPhysicalDevice p, int index) {
     d.minTexelAlign = uint32_t(l.minTexelBufferOffsetAlignment);
     d.timestampPeriodNs = l.timestampPeriod;
     d.timestamps = l.timestampComputeAndGraphics;
+    d.subgroupSize = sub.subgroupSize;
+    d.subgroupShuffle = (sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) && (sub.supportedOperations & VK_SUBGROUP_FEATURE_SHUFFLE_BIT);
     return d;
 }
 
@@ -256,7 +263,10 @@ void VkContext::oneShot(const std::function<void(VkCommandBuffer)>& record) {
     VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     si.commandBufferCount = 1;
     si.pCommandBuffers = &cb;
-    check(vkQueueSubmit(m_queue, 1, &si, VK_NULL_HANDLE), "vkQueueSubmit");
+    const VkResult fault = injectedFault(FaultSite::Submit);  // ARCHSCOPE_FAULT=vk_submit:N
+    const VkResult submitted = fault != VK_SUCCESS ? fault : vkQueueSubmit(m_queue, 1, &si, VK_NULL_HANDLE);
+    if (submitted != VK_SUCCESS) vkFreeCommandBuffers(m_device, m_pool, 1, &cb);  // never pending: safe to free
+    check(submitted, "vkQueueSubmit");
     check(vkQueueWaitIdle(m_queue), "vkQueueWaitIdle");
     vkFreeCommandBuffers(m_device, m_pool, 1, &cb);
 }

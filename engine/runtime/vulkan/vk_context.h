@@ -23,6 +23,7 @@ namespace archscope::vk {
 // Thrown on a failed Vulkan call; the message names the call and the VkResult.
 struct VkError : std::runtime_error {
     using std::runtime_error::runtime_error;
+    VkResult result = VK_ERROR_UNKNOWN;  // set by check()
 };
 const char* resultName(VkResult r);
 void check(VkResult r, const char* what);
@@ -45,6 +46,8 @@ struct DeviceInfo {
     float timestampPeriodNs = 0;
     bool timestamps = false;
     bool isCpu = false;
+    uint32_t subgroupSize = 0;     // invocations per subgroup (lavapipe: 8, the SIMD width)
+    bool subgroupShuffle = false;  // subgroupShuffle in compute shaders
 };
 
 class VkContext {

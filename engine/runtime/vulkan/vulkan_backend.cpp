@@ -1,5 +1,6 @@
 // VulkanBackend (see vulkan_backend.h).
 #include "runtime/vulkan/vulkan_backend.h"
+#include "runtime/memory_budget.h"
 
 #include <chrono>
 #include <sstream>
@@ -16,6 +17,19 @@ std::unique_ptr<VulkanBackend> VulkanBackend::create(const BackendOptions& opt, 
     return b;
 }
 
+bool VulkanBackend::reset(std::string* err) {
+    m_plans.clear();
+    m_last = nullptr;
+    m_weights.reset();
+    m_pipes.reset();
+    m_ctx.reset();
+    m_ctx = VkContext::create(m_opt.device, err);
+    if (!m_ctx) return false;
+    m_pipes = std::make_unique<PipelineCache>(*m_ctx);
+    m_weights = std::make_unique<WeightCache>(*m_ctx);
+    return true;
+}
+
 VulkanBackend::~VulkanBackend() {
     m_plans.clear();  // before the caches and the context they use
     m_weights.reset();
@@ -23,6 +37,13 @@ VulkanBackend::~VulkanBackend() {
 }
 
 namespace {
+int64_t largestDeviceHeap(const DeviceInfo& d) {
+    uint64_t best = 0;
+    for (auto& h : d.heaps)
+        if (h.deviceLocal) best = std::max(best, h.size);
+    return int64_t(std::min<uint64_t>(best, INT64_MAX));
+}
+
 // Everything a recorded plan depends on: structure, attrs, shapes, options.
 std::string planKey(const Analysis& a, const WeightSet& w, bool keep) {
     std::ostringstream k;
@@ -45,6 +66,10 @@ RunResult VulkanBackend::run(const RunRequest& req) {
     const Analysis& a = *req.analysis;
     if (!a.ok()) { res.error = "the design has errors:\n" + a.errorText(); return res; }
     if (!req.weights) { res.error = "no weight store given"; return res; }
+    if (!m_ctx) { res.error = "vulkan: the device was lost and could not be recreated"; return res; }
+    if (!checkMemoryBudget(estimateMemory(a), largestDeviceHeap(m_ctx->info()),
+                           "the largest device-local heap of " + m_ctx->info().name, &res.error))
+        return res;  // refused before any device allocation
     try {
         const auto t0 = std::chrono::steady_clock::now();
         auto w = m_weights->get(a, *req.weights, &res.error);
@@ -66,7 +91,18 @@ RunResult VulkanBackend::run(const RunRequest& req) {
         r.compileMs = built ? m_last->stats().compileMs : 0.0;
         return r;
     } catch (const VkError& e) {
+        // The run ends here; the backend stays usable. A plan that failed
+        // mid-run is dropped (its buffers may hold partial results); after a
+        // device loss everything on the old device is dropped and the
+        // context recreated, so the next run starts clean.
         res.error = std::string("vulkan: ") + e.what();
+        m_plans.clear();
+        m_last = nullptr;
+        if (e.result == VK_ERROR_DEVICE_LOST) {
+            res.error += "; the device was lost, so the Vulkan context was reset: run again";
+            std::string why;
+            if (!reset(&why)) res.error += " (reset failed: " + why + ")";
+        }
         return res;
     }
 }

@@ -29,6 +29,9 @@ public:
     const PlanStats* lastStats() const { return m_last ? &m_last->stats() : nullptr; }
     int weightUploads() const { return m_weights->uploads(); }
     int plansBuilt() const { return m_plansBuilt; }
+    // Drops every plan, weight and pipeline and recreates the device context
+    // (after a device loss). False with a reason when no device comes back.
+    bool reset(std::string* err);
 
 private:
     VulkanBackend() = default;

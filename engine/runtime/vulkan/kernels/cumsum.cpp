@@ -12,7 +12,7 @@ const VulkanKernel& vk_kernel_cumsum() {
         const int64_t L = x.shape[size_t(ax)];
         int64_t inner = 1;
         for (int i = ax + 1; i < r; ++i) inner *= x.shape[size_t(i)];
-        const int64_t rows = L * inner ? x.numel() / L : 0;
+        const int64_t rows = L * inner != 0 ? x.numel() / L : 0;
         if (rows == 0) return true;
         Dispatch d;
         d.shader = "cumsum";

@@ -54,7 +54,7 @@ const VulkanKernel& vk_kernel_softmax() {
         const int64_t len = x.shape[size_t(ax)];
         int64_t inner = 1;
         for (int i = ax + 1; i < rank; ++i) inner *= x.shape[size_t(i)];
-        const int64_t rows = len * inner ? x.numel() / len : 0;
+        const int64_t rows = len * inner != 0 ? x.numel() / len : 0;
         MaskLayout l;
         const bool mask = b.has(1);
         if (mask && !maskLayout(x.shape, b.inputs[1].shape, ax, &l)) return b.decline("mask broadcast pattern not supported");
