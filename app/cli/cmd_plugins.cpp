@@ -40,7 +40,7 @@ void printText(const std::vector<PluginRecord>& recs, std::ostream& out) {
 
 Command cmd_plugins() {
     return {"plugins", "list the plugins found, their ops and status",
-            "usage: archscope [--plugin PATH ...] [--no-plugins] plugins [--json]\n\n"
+            "usage: archscope plugins [--json]   (with the global options --plugin PATH ..., --no-plugins)\n\n"
             "Lists every plugin library found, in load order: --plugin paths, $ARCHSCOPE_PLUGIN_PATH\n"
             "(colon-separated files or folders), the user folder ($XDG_DATA_HOME/archscope/plugins or\n"
             "~/.local/share/archscope/plugins) and the app folder (<prefix>/lib/archscope/plugins).\n"

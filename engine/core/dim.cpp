@@ -240,7 +240,18 @@ std::optional<Dim> Dim::parse(std::string_view text, const Bindings& b, std::str
     auto d = p.expr();
     p.ws();
     if (d && p.i != text.size()) { p.err = "unexpected text after dimension"; d.reset(); }
-    if (!d && err) *err = "bad dimension \"" + std::string(text) + "\": " + p.err;
+    if (!d && err) {
+        // The text comes from a file: quote at most about 80 bytes of it,
+        // never cutting a UTF-8 sequence.
+        auto clip = [](std::string_view t, size_t n) {
+            if (t.size() <= n) return std::string(t);
+            while (n > 0 && (static_cast<unsigned char>(t[n]) & 0xC0) == 0x80) --n;
+            return std::string(t.substr(0, n)) + "...";
+        };
+        std::string shown = clip(text, 80);
+        p.err = clip(p.err, 160);
+        *err = "bad dimension \"" + shown + "\": " + p.err;
+    }
     return d;
 }
 

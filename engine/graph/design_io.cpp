@@ -49,11 +49,18 @@ std::string needString(const json& obj, const char* key, const std::string& wher
     return v.get<std::string>();
 }
 
+constexpr size_t kMaxString = 1 << 20;  // attribute values and labels; ids are limited to 128 characters
+
 AttrValue attrFromJson(const json& v, const std::string& where) {
     if (v.is_boolean()) return v.get<bool>();
     if (v.is_number_integer()) return v.get<int64_t>();
     if (v.is_number_float()) return v.get<double>();
-    if (v.is_string()) return v.get<std::string>();
+    if (v.is_string()) {
+        if (v.get_ref<const std::string&>().size() > kMaxString)
+            fail(where, "a string of " + std::to_string(v.get_ref<const std::string&>().size()) + " bytes is longer than any attribute needs (at most " +
+                            std::to_string(kMaxString) + ")");
+        return v.get<std::string>();
+    }
     if (v.is_array()) {
         std::vector<int64_t> r;
         for (auto& e : v) {
@@ -89,6 +96,7 @@ void parseNodes(const json& arr, const std::string& where, Graph* g) {
         if (!isValidId(n.id)) fail(w + ".id", "\"" + n.id + "\" is not a valid id (letters, digits, _ . -; starts with a letter; at most 128)");
         if (auto it = jn.find("label"); it != jn.end()) {
             if (!it->is_string()) fail(w + ".label", "must be a string");
+            if (it->get_ref<const std::string&>().size() > kMaxString) fail(w + ".label", "is longer than 1 MiB");
             n.label = it->get<std::string>();
         }
         if (auto it = jn.find("pos"); it != jn.end()) {

@@ -373,9 +373,10 @@ bool convertGather(Importer& im) {
         if (ids[i] != ids[i - 1] + 1) return im.unsupported("indices that are not a contiguous range");
     if (ids.empty()) return im.unsupported("empty indices");
     PortRef p = sliceOf(im, d.port, ax, ids.front(), ids.back() + 1, 1);
-    std::vector<int64_t> out(d.shape().begin(), d.shape().begin() + ax);
+    const std::vector<int64_t> ds = d.shape();
+    std::vector<int64_t> out(ds.begin(), ds.begin() + ax);
     out.insert(out.end(), idx.data.shape().begin(), idx.data.shape().end());
-    out.insert(out.end(), d.shape().begin() + ax + 1, d.shape().end());
+    out.insert(out.end(), ds.begin() + ax + 1, ds.end());
     if (shapeValues(im.typeOf(p).shape) != out) p = im.emit1("reshape", {{"shape", shapeAttr(out)}}, {p});
     im.setPort(0, p, d.isBool);
     return true;

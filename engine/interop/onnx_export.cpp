@@ -330,6 +330,18 @@ const std::map<std::string, ExportFn>& exportTable() {
         {"expand", [](Ex& e) { e.op1("Expand", {e.in(0), e.constI("shape", e.outShape())}, e.out()); }},
         {"equal", [](Ex& e) { toFloat(e, e.op1("Equal", {e.in(0), e.in(1)})); }},
         {"logical_not", [](Ex& e) { toFloat(e, e.op1("Equal", {e.in(0), e.constF("zero", {0.0f})})); }},
+        {"gate", [](Ex& e) {  // a * act(b)
+             const std::string& act = e.attrs().s("act");
+             std::string b = e.in(1);
+             if (act == "sigmoid") b = e.op1("Sigmoid", {b});
+             else if (act == "silu") b = e.op1("Mul", {b, e.op1("Sigmoid", {b})});
+             else if (act == "gelu") {
+                 std::string d = e.op1("Div", {b, e.constF("sqrt2", {float(M_SQRT2)})});
+                 std::string p = e.op1("Add", {e.op1("Erf", {d}), e.constF("one", {1.0f})});
+                 b = e.op1("Mul", {e.op1("Mul", {b, p}), e.constF("half", {0.5f})});
+             }
+             e.op1("Mul", {e.in(0), b}, e.out());
+         }},
         {"where", [](Ex& e) {
              std::string c = e.op1("Not", {e.op1("Equal", {e.in(0), e.constF("zero", {0.0f})})});
              e.op1("Where", {c, e.in(1), e.in(2)}, e.out());
@@ -373,16 +385,18 @@ bool exportOnnx(const Graph& g, const Analysis& a, const WeightStore& w, std::st
             e.names[{id, "y"}] = id;
             continue;
         }
-        if (n->op == "output") {
-            e.op1("Identity", {e.in(0)}, id);
-            valueInfo(gp->add_output(), id, *info.inputs[0]);
-            continue;
-        }
-        auto fn = exportTable().find(n->op);
-        if (fn == exportTable().end()) { missing.push_back("node \"" + id + "\" (op \"" + n->op + "\")"); continue; }
         try {
+            if (n->op == "output") {
+                e.op1("Identity", {e.in(0)}, id);
+                valueInfo(gp->add_output(), id, *info.inputs[0]);
+                continue;
+            }
+            auto fn = exportTable().find(n->op);
+            if (fn == exportTable().end()) { missing.push_back("node \"" + id + "\" (op \"" + n->op + "\")"); continue; }
             fn->second(e);
         } catch (const ExportError& x) {
+            // Nodes downstream of a node already reported have no inputs: the cause is listed.
+            if (!missing.empty() && std::string(x.what()).rfind("internal: input", 0) == 0) continue;
             missing.push_back("node \"" + id + "\" (op \"" + n->op + "\"): " + x.what());
         }
     }

@@ -285,10 +285,14 @@ void Importer::addInputs() {
 }
 
 void Importer::convertNode() {
-    // Inputs missing because an earlier node failed: skip silently (the cause is reported).
-    for (auto& i : node->input())
-        if (!i.empty() && !m_values.count(i)) return;
     const std::string& op = node->op_type();
+    // Inputs missing because an earlier node failed: the cause is reported; an op
+    // unknown to the importer is reported as well, so one pass lists them all.
+    for (auto& i : node->input())
+        if (!i.empty() && !m_values.count(i)) {
+            if (!foldTable().count(op) && !convertTable().count(op)) unsupported("");
+            return;
+        }
     if (!node->domain().empty() && node->domain() != "ai.onnx") { unsupported("custom domain \"" + node->domain() + "\""); return; }
     labelOverride.clear();
     try {

@@ -219,6 +219,11 @@ const std::map<std::string, PyFn>& pyTable() {
         {"expand", [](Py& p) { return p.in(0) + ".expand" + pyList(p.outShape()); }},
         {"equal", [](Py& p) { return "(" + p.in(0) + " == " + p.in(1) + ").float()"; }},
         {"logical_not", [](Py& p) { return "(" + p.in(0) + " == 0).float()"; }},
+        {"gate", [](Py& p) {
+             const std::string& act = p.at().s("act");
+             const std::string b = act == "identity" ? p.in(1) : (act == "sigmoid" ? "torch.sigmoid(" : act == "silu" ? "F.silu(" : "F.gelu(") + p.in(1) + ")";
+             return p.in(0) + " * " + b;
+         }},
         {"where", [](Py& p) { return "torch.where(" + p.in(0) + " != 0, " + p.in(1) + ", " + p.in(2) + ")"; }},
     };
     return t;
@@ -423,17 +428,20 @@ void Generator::writeNode(const std::string& id, std::map<PortRef, std::string>&
 std::string Generator::run(const std::string& weightsName, TensorMap* state) {
     partition();
     std::string classes, missing;
+    auto note = [&missing](const PyError& e) {  // nodes downstream of a reported node add nothing
+        if (missing.empty() || std::string(e.what()).rfind("internal: input", 0) != 0) missing += "\n  " + std::string(e.what());
+    };
     // Part classes.
     for (auto& [pid, p] : m_parts) {
         std::map<PortRef, std::string> vars;
         std::string args, init, body;
         for (auto& i : p.ins) { vars[i] = varOf(i); args += ", " + vars[i]; }
         for (auto& id : p.members) {
-            try { writeNode(id, vars, &init, &body, p.attr + ".", state); } catch (const PyError& e) { missing += "\n  " + std::string(e.what()); }
+            try { writeNode(id, vars, &init, &body, p.attr + ".", state); } catch (const PyError& e) { note(e); }
         }
         std::string rets;
         for (size_t k = 0; k < p.outs.size(); ++k) rets += (k ? ", " : "") + varOf(p.outs[k]);
-        const std::string label = pid.rfind("group:", 0) == 0 ? "node group \"" + pid.substr(6) + "\"" : "composite block \"" + pid + "\"";
+        const std::string label = pid.rfind("group:", 0) == 0 ? "Node group " + pid.substr(6) + "." : "Composite block " + pid + ".";
         classes += "class " + p.cls + "(nn.Module):\n    \"\"\"" + label + "\"\"\"\n\n    def __init__(self):\n        super().__init__()\n" +
                    (init.empty() ? "        pass\n" : init) + "\n    def forward(self" + args + "):\n" + body + "        return " + rets +
                    (p.outs.size() == 1 ? ",\n\n\n" : "\n\n\n");
@@ -456,12 +464,13 @@ std::string Generator::run(const std::string& weightsName, TensorMap* state) {
         }
         if (n->op == "output") {
             auto src = m_a.graph().source({id, "x"});
+            if (!vars.count(*src)) continue;  // downstream of a node listed in `missing`
             rets += (rets.empty() ? "" : ", ") + vars.at(*src);
             outputList += "\"" + id + "\", ";
             continue;
         }
         if (part.empty()) {
-            try { writeNode(id, vars, &init, &body, "", state); } catch (const PyError& e) { missing += "\n  " + std::string(e.what()); }
+            try { writeNode(id, vars, &init, &body, "", state); } catch (const PyError& e) { note(e); }
             continue;
         }
         const Part& p = m_parts.at(part);

@@ -70,7 +70,7 @@ const TemplateDef& template_linear_lm() {
                     attrInt("heads", 4, 1, 256, "heads of linear and softmax attention"),
                     attrInt("hidden", 172, 1, 1 << 20, "SwiGLU hidden width"),
                     attrInt("batch", 1, 1, 4096, "default B"),
-                    attrInt("seq", 64, 1, 1 << 20, "default T")};
+                    attrInt("seq", 32, 1, 1 << 20, "default T")};
         t.build = buildLinearLm;
         return t;
     }();

@@ -56,7 +56,7 @@ const TemplateDef& template_mamba_lm() {
                     attrInt("heads", 4, 1, 256, "hybrid: attention heads"),
                     attrInt("attn_every", 4, 1, 256, "hybrid: every n-th layer is attention (4: 1 attention per 3 Mamba)"),
                     attrInt("batch", 1, 1, 4096, "default B"),
-                    attrInt("seq", 64, 1, 1 << 20, "default T")};
+                    attrInt("seq", 32, 1, 1 << 20, "default T")};
         t.build = buildMambaLm;
         return t;
     }();

@@ -22,7 +22,7 @@ PortRef mixer(BodyBuilder& b, const std::string& n, const std::string& kind, Por
         return b.add(n + "_to_map", "unflatten", {{"axis", I(1)}, {"sizes", Is({res, res})}}, {{"x", h}});
     }
     if (kind == "activator") return b.add(n + "_activator", "ffn", {{"d_model", I(c)}, {"hidden", I(4 * c)}, {"act", S("glu")}}, {{"x", h}});
-    return b.add(n + "_" + kind, "token_mixer",
+    return b.add(n + "_mixer", "token_mixer",
                  {{"mode", S(kind)}, {"height", I(res)}, {"width", I(res)}, {"hidden", I(kind == "gmlp" ? 2 * c : res * res)}, {"dim", I(c)}},
                  {{"x", h}});
 }

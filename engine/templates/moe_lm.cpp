@@ -62,7 +62,7 @@ const TemplateDef& template_moe_lm() {
                     attrInt("hidden", 128, 1, 1 << 20, "hidden width of each expert"),
                     attrFloat("capacity_factor", 1.25, 0.0, 64.0, "expert capacity factor (0 = unlimited)"),
                     attrInt("batch", 1, 1, 4096, "default B"),
-                    attrInt("seq", 64, 1, 1 << 20, "default T")};
+                    attrInt("seq", 32, 1, 1 << 20, "default T")};
         t.build = buildMoeLm;
         return t;
     }();

@@ -127,11 +127,12 @@ def design():
 
 
 def main():
+    torch.set_num_threads(1)  # tiny model: threads only add contention
     torch.manual_seed(0)
     gen = torch.Generator().manual_seed(1)
     model = Model()
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
+    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 400
     for step in range(steps):
         ids, labels = batch(64, gen)
         logits, _ = model(ids)
@@ -139,7 +140,7 @@ def main():
         opt.zero_grad()
         loss.backward()
         opt.step()
-        if step % 250 == 0 or step == steps - 1:
+        if step % 100 == 0 or step == steps - 1:
             print(f"step {step} loss {loss.item():.4f} acc {accuracy(logits, labels):.3f}", flush=True)
     ids, labels = batch(EVAL_B, torch.Generator().manual_seed(12345))
     with torch.no_grad():

@@ -7,9 +7,12 @@
 #include "vulkan_test_util.h"
 
 #include <QDir>
+#include <QSet>
 #include <QtTest>
 
 #include <nlohmann/json.hpp>
+
+#include <set>
 
 using namespace archscope;
 
@@ -27,7 +30,8 @@ struct BlockCase {
 
 std::map<std::string, AttrValue> attrsFromJson(const std::string& text) {
     std::map<std::string, AttrValue> out;
-    for (auto& [k, v] : nlohmann::json::parse(text).items()) {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    for (auto& [k, v] : j.items()) {
         if (v.is_boolean()) out[k] = v.get<bool>();
         else if (v.is_number_integer()) out[k] = v.get<int64_t>();
         else if (v.is_number_float()) out[k] = v.get<double>();

@@ -137,6 +137,8 @@ private slots:
 
     void vulkanMatchesPyTorch() {
         ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+        // The helper ops with Vulkan kernels must run on the device, not as CPU fallbacks.
+        std::map<std::string, int> gpuOps{{"unflatten", 0}, {"window_mask", 0}, {"layer_scale", 0}};
         QDir dir;
         for (auto& f : fixtureFiles(&dir)) {
             BlockCase c;
@@ -145,7 +147,13 @@ private slots:
             RunResult r = vkb->run({&c.graph, &c.analysis, &c.weights, c.inputs, 0, false});
             QVERIFY2(r.ok, qPrintable(QString::fromStdString(c.name + ": " + r.error)));
             QVERIFY2(checkOutputs(c, r, &err), err.c_str());
+            for (auto& t : r.timings)
+                if (gpuOps.count(t.op)) {
+                    QVERIFY2(t.where == "vulkan", qPrintable(QString::fromStdString(c.name + ": " + t.node + " ran on " + t.where)));
+                    ++gpuOps[t.op];
+                }
         }
+        for (auto& [op, n] : gpuOps) QVERIFY2(n > 0, op.c_str());
     }
 
     // Parameter counts in closed form.

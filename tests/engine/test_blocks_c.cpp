@@ -71,7 +71,8 @@ Fixture loadFixture(const std::string& name) {
     std::string err;
     if (!readSafetensors(fixtureDir() + "/" + name + ".safetensors", &m, &err, &meta)) qFatal("%s", err.c_str());
     f.op = meta["op"];
-    for (auto& [k, v] : nlohmann::json::parse(meta["attrs"]).items()) {
+    const nlohmann::json attrs = nlohmann::json::parse(meta["attrs"]);
+    for (auto& [k, v] : attrs.items()) {
         if (v.is_boolean()) f.attrs[k] = v.get<bool>();
         else if (v.is_number_integer()) f.attrs[k] = v.get<int64_t>();
         else if (v.is_number_float()) f.attrs[k] = v.get<double>();

@@ -84,8 +84,13 @@ private slots:
         QElapsedTimer t;
         t.start();
         std::string err = loadError(designWith(R"([{"id": "x", "op": "input", "attrs": {"shape": ")" + huge + R"("}}])"));
-        QVERIFY2(!err.empty() && err.find("\"x\"") != std::string::npos, err.substr(0, 300).c_str());
+        QVERIFY2(err.find("nodes[0].attrs.shape") != std::string::npos && err.find("longer than") != std::string::npos,
+                 err.substr(0, 300).c_str());
         QVERIFY2(err.size() < 4096, "the message must not repeat the 32 MiB value");
+        // Under the 1 MiB cap, the value reaches analysis, whose message quotes only its start.
+        std::string big(1 << 20, 'x');
+        err = loadError(designWith(R"([{"id": "x", "op": "input", "attrs": {"shape": ")" + big + R"("}}])"));
+        QVERIFY2(err.find("\"x\"") != std::string::npos && err.size() < 4096, err.substr(0, 300).c_str());
         err = loadError(designWith(R"([{"id": ")" + huge + R"(", "op": "relu"}])"));
         QVERIFY2(err.find("not a valid id") != std::string::npos && err.size() < 4096, err.substr(0, 300).c_str());
         QVERIFY2(t.elapsed() < 60000, "a 32 MiB string must not take minutes");
@@ -191,7 +196,8 @@ private slots:
         QTest::newRow("bad offset") << "external_bad_offset.onnx" << "not a non-negative integer";
         QTest::newRow("negative offset") << "external_negative_offset.onnx" << "not a non-negative integer";
         QTest::newRow("huge length") << "external_huge_length.onnx" << "too short";
-        QTest::newRow("dims overflow") << "dims_overflow.onnx" << "too large";
+        // The ONNX checker sees the overflowed product as 0 elements and refuses first.
+        QTest::newRow("dims overflow") << "dims_overflow.onnx" << "too large|0-element but contains data";
         QTest::newRow("dims huge") << "dims_huge.onnx" << "too large";
         QTest::newRow("dims negative") << "dims_negative.onnx" << "negative";
     }
@@ -214,7 +220,9 @@ private slots:
         std::string err;
         const std::string path = (modelDir + "/" + file).toStdString();
         QVERIFY(!importOnnxFile(path, {}, &g, &w, nullptr, &err));
-        QVERIFY2(err.find(path) != std::string::npos && err.find(expect.toStdString()) != std::string::npos, err.c_str());
+        bool expected = false;
+        for (auto& e : expect.split('|')) expected = expected || err.find(e.toStdString()) != std::string::npos;
+        QVERIFY2(err.find(path) != std::string::npos && expected, err.c_str());
         QVERIFY(w.empty());
         QCOMPARE(listTree(modelDir) + listTree(tmp.path()), before);  // nothing written
     }

@@ -3,6 +3,7 @@
 // engine's outputs (QSKIP without /usr/bin/python3 + torch); safetensors of
 // the state dict; unsupported ops are named.
 #include "core/registry.h"
+#include "graph/design_io.h"
 #include "interop/export.h"
 #include "interop/onnx_import.h"
 #include "op_case.h"

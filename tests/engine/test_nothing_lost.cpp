@@ -29,7 +29,7 @@ Graph bigDesign(const std::string& tag) {
         n.op = "relu";
         n.label = tag + std::string(200, 'x');
         n.x = i;
-        g.addNode(std::move(n));
+        g.addNode(n);
         if (i) g.connect({"n" + std::to_string(i - 1), "y"}, {n.id, "x"});
     }
     return g;
@@ -51,15 +51,26 @@ private slots:
         int sawA = 0, sawB = 0;
         const int rounds = 25;
         for (int round = 0; round < rounds; ++round) {
+            int done[2];
+            QCOMPARE(pipe(done), 0);
             pid_t child = fork();
             QVERIFY(child >= 0);
-            if (child == 0) {
+            if (child == 0) {  // saves B, A, B, ... and reports each completed save
+                close(done[0]);
                 Graph ga = bigDesign("A"), gb = bigDesign("B");
                 std::string e;
-                for (long i = 0;; ++i) saveDesign(i % 2 ? ga : gb, path, &e);
+                for (long i = 0;; ++i) {
+                    saveDesign(i % 2 ? ga : gb, path, &e);
+                    if (write(done[1], "s", 1) != 1) _exit(1);
+                }
             }
-            usleep(useconds_t(20000 + rng() % 200000));  // 20-220 ms into the loop
+            close(done[1]);
+            // Let 1 to 3 saves complete, then kill at a random point of a later one.
+            char c;
+            for (int k = 1 + int(rng() % 3); k > 0; --k) QCOMPARE(read(done[0], &c, 1), ssize_t(1));
+            usleep(useconds_t(rng() % 40000));
             QCOMPARE(::kill(child, SIGKILL), 0);
+            close(done[0]);
             int status = 0;
             QCOMPARE(waitpid(child, &status, 0), child);
             QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
@@ -68,9 +79,11 @@ private slots:
             QVERIFY2(text == a || text == b, qPrintable(QString("round %1: the file is damaged (%2 bytes)").arg(round).arg(text.size())));
             (text == a ? sawA : sawB)++;
             Graph g;
-            QVERIFY(loadDesign(path, &g).ok);
+            LoadResult lr = loadDesign(path, &g);
+            QVERIFY2(lr.ok, lr.error.c_str());
         }
         qInfo("%d kills: file held design A %d times, B %d times", rounds, sawA, sawB);
+        QVERIFY(sawA > 0 && sawB > 0);  // kills landed at different points of the loop
         // Killed writers leave their temporary files; none is ever the design itself.
         for (auto& f : QDir(tmp.path()).entryList(QDir::Files))
             QVERIFY2(f == "design.json" || f.startsWith("design.json.tmp-"), qPrintable(f));

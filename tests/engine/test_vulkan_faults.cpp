@@ -38,9 +38,12 @@ struct Mlp {
 
 bool matchesCpu(const RunResult& rv, Mlp& m) {
     RunResult rc = makeCpuBackend()->run({&m.g, &m.a, &m.w, {}, 5, false});
-    if (!rc.ok || !rv.ok) return false;
+    if (!rv.ok) { qWarning("vulkan run failed: %s", rv.error.c_str()); return false; }
+    if (!rc.ok) { qWarning("cpu run failed: %s", rc.error.c_str()); return false; }
     std::string at;
-    return worstViolation(rv.outputs.at("y"), rc.outputs.at("y"), 1e-4, 1e-5, &at) == 0;
+    if (worstViolation(rv.outputs.at("y"), rc.outputs.at("y"), 1e-4, 1e-5, &at) == 0) return true;
+    qWarning("vulkan differs from the cpu at %s", at.c_str());
+    return false;
 }
 
 }  // namespace
@@ -56,6 +59,17 @@ private slots:
         QVERIFY(!vk::setFaultSpec("vk_alloc:0", &err));
         QVERIFY(!vk::setFaultSpec("disk_full:1", &err));
         QVERIFY2(err.find("vk_alloc or vk_submit") != std::string::npos, err.c_str());
+    }
+
+    void rebindingASizeRebuildsThePlan() {
+        // Same design structure and weights, another value of B: the cached
+        // plan must not be reused (no faults involved).
+        ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+        for (int64_t b : {7, 8, 7}) {
+            Mlp m(b);
+            RunResult r = vkb->run({&m.g, &m.a, &m.w, {}, 5, false});
+            QVERIFY(matchesCpu(r, m));
+        }
     }
 
     void allocationFailureEndsOneRun() {
@@ -132,6 +146,7 @@ private slots:
         QVERIFY2(r.error.find("largest device-local heap") != std::string::npos && r.error.find("8.00 TiB") != std::string::npos,
                  r.error.c_str());
         QCOMPARE(vk::faultsInjected(), before);  // refused before any allocation was attempted
+        QVERIFY(vk::setFaultSpec(""));
         Mlp m(3);
         QVERIFY(matchesCpu(vkb->run({&m.g, &m.a, &m.w, {}, 5, false}), m));
     }

@@ -60,7 +60,7 @@ struct View {
         return s ? s->node : "";
     }
     std::vector<int64_t> shape(const std::string& tensor) const {
-        const auto dot = tensor.find('.');
+        const auto dot = tensor.rfind('.');
         const NodeInfo& i = info(tensor.substr(0, dot));
         const int o = i.def->outputIndex(tensor.substr(dot + 1));
         return shapeValues(i.outputs[size_t(o)].shape);
@@ -214,7 +214,7 @@ bool attention(View& v, const std::string& head, FusionGroup* g) {
     int maskMode = mask.empty() ? 0 : 1;
     int64_t offset = 0, window = 0;
     if (!mask.empty()) {
-        const std::string mn = mask.substr(0, mask.find('.'));
+        const std::string mn = mask.substr(0, mask.rfind('.'));
         const std::string& mop = v.op(mn);
         const std::string user = v.soleConsumer(mn);
         if (v.free(mn) && (mop == "causal_mask" || mop == "sliding_window_mask") && std::count(chain.begin(), chain.end(), user)) {

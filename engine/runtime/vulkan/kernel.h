@@ -109,8 +109,14 @@ public:
         return r;
     }
     TensorRef scratch(std::vector<int64_t> shape) { return extra({ExtraTensor::Scratch, DType::F32, std::move(shape), {}, {}}); }
+    // A constant of `shape` (data.size() must equal its element count).
     TensorRef constant(std::vector<int64_t> shape, std::vector<float> data) {
         return extra({ExtraTensor::Constant, DType::F32, std::move(shape), std::move(data), {}});
+    }
+    // A 1-d constant table of data.size() floats.
+    TensorRef constant(std::vector<float> data) {
+        const int64_t n = int64_t(data.size());
+        return extra({ExtraTensor::Constant, DType::F32, {n}, std::move(data), {}});
     }
     TensorRef status(std::string message) { return extra({ExtraTensor::Status, DType::F32, {4}, {}, std::move(message)}); }
 };

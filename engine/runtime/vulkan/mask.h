@@ -15,7 +15,7 @@ inline bool dispatchMask(KernelBuild& b, int64_t window, std::vector<float> slop
         return b.decline("positions beyond 2^24 (offset + lengths) need 64-bit indexing");
     if (y.numel() == 0) return true;
     const bool alibi = !slopes.empty();
-    const TensorRef s = b.constant({int64_t(std::max<size_t>(slopes.size(), 1))}, alibi ? std::move(slopes) : std::vector<float>{0.0f});
+    const TensorRef s = b.constant(alibi ? std::move(slopes) : std::vector<float>{0.0f});
     Dispatch d;
     d.shader = "mask";
     d.bindings = {{s.slot, BindKind::TexelR32F}, {y.slot, BindKind::Storage}};

@@ -128,6 +128,8 @@ int ExecutionPlan::addExtra(const ExtraTensor& e, int step, const std::string& n
     int64_t n = 1;
     for (auto d : e.shape) n *= d;
     s.bytes = VkDeviceSize(n) * dtypeSize(e.dtype);
+    if (e.kind == ExtraTensor::Constant && int64_t(e.data.size()) != n)
+        throw VkError("node \"" + node + "\": constant of " + std::to_string(e.data.size()) + " floats for a shape of " + std::to_string(n));
     s.first = s.last = step;
     if (e.kind == ExtraTensor::Scratch) {
         s.producer = step;

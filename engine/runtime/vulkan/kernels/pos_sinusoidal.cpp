@@ -17,7 +17,7 @@ const VulkanKernel& vk_kernel_pos_sinusoidal() {
                 const double ang = (off + double(p)) * std::pow(base, -double(i - i % 2) / double(dm));
                 pe[size_t(p * dm + i)] = float(i % 2 == 0 ? std::sin(ang) : std::cos(ang));
             }
-        return dispatchPosAdd(b, b.constant({int64_t(pe.size())}, std::move(pe)));
+        return dispatchPosAdd(b, b.constant(std::move(pe)));
     }, false, nullptr};
     return k;
 }

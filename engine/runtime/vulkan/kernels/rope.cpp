@@ -20,7 +20,7 @@ const VulkanKernel& vk_kernel_rope() {
                 tab[size_t((p * half + i) * 2)] = float(std::cos(ang));
                 tab[size_t((p * half + i) * 2 + 1)] = float(std::sin(ang));
             }
-        const TensorRef t = b.constant({int64_t(tab.size())}, std::move(tab));
+        const TensorRef t = b.constant(std::move(tab));
         Dispatch d;
         d.shader = "rope";
         d.bindings = {{x.slot, BindKind::TexelR32F}, {t.slot, BindKind::TexelR32F}, {b.outputs[0].slot, BindKind::Storage}};
