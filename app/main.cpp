@@ -24,8 +24,11 @@ int main(int argc, char** argv) {
     if (argc < 0) return 2;
     if (argc > 1 && std::strcmp(argv[1], "render") == 0) {
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+        // Taken before QApplication, which consumes Qt's own options such as --session.
+        QStringList args;
+        for (int i = 2; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
         QApplication app(argc, argv);  // the chart views (QtCharts) need QApplication
-        return archscope::ui::runRender(app, app.arguments().mid(2));
+        return archscope::ui::runRender(app, args);
     }
     if (argc > 1 && (archscope::cli::isCommand(argv[1]) || looksLikeCommand(argv[1]))) return archscope::cli::runCli(argc, argv, std::cout, std::cerr);
     QApplication app(argc, argv);  // QtCharts needs QApplication

@@ -91,7 +91,7 @@ Command cmd_run() {
                     if (it == a.nodes.end() || it->second.outputs.empty()) continue;
                     const TensorType& want = it->second.outputs[0];
                     if (shapeValues(want.shape) != t.shape() || want.dtype != t.dtype()) {
-                        err << "archscope run: --input " << name << ": expected " << shapeStr(want.shape) << " " << dtypeName(want.dtype)
+                        err << "archscope run: input \"" << name << "\": expected " << shapeStr(want.shape) << " " << dtypeName(want.dtype)
                             << ", got " << shapeStr(shapeFromValues(t.shape())) << " " << dtypeName(t.dtype())
                             << " from the file (bind the design's sizes to match with --set NAME=V, or convert the file)\n";
                         return 2;

@@ -90,7 +90,7 @@ bool expandMha(const Attrs& a, Graph* g, std::string* err) {
         m = b.add("gate_mul", "gate", {{"act", S("sigmoid")}}, {{"a", m}, {"b", gl}});
     }
     b.output("y", b.add("o_proj", "linear", {{"out_features", I(d)}, {"bias", B(bias)}}, {{"x", m}}));
-    b.output("attn", p);
+    b.output("probs", p);
     return true;
 }
 
@@ -107,7 +107,7 @@ const OpDef& op_mha() {
         d.inputs = {{"x", PortType::F32, "queries (and keys/values unless cross) [B, Tq, D]"},
                     {"kv", PortType::F32, "keys/values source [B, Tk, Dkv] when cross = true", true}};
         d.outputs = {{"y", PortType::F32, "[B, Tq, d_model]"},
-                     {"attn", PortType::F32, "attention probabilities [B, H, Tq, Tk]", false, "attention"}};
+                     {"probs", PortType::F32, "attention probabilities [B, H, Tq, Tk]", false, "attention"}};
         d.attrs = {attrInt("d_model", 64, 1, 1 << 20, "output width (and q width / heads unless head_dim is set)"),
                    attrInt("heads", 4, 1, 4096, "query heads H"),
                    attrInt("kv_heads", 0, 0, 4096, "key/value heads (0 = heads; 1 = MQA; divides heads: GQA)"),

@@ -48,7 +48,7 @@ bool expandLayer(const Attrs& a, Graph* g, std::string* err) {
                       {{"x", fin}});
     if (res == "gtrxl_gate") f = b.add("ffn_relu", "relu", {}, {{"x", f}});
     b.output("y", b.add("res2", "residual", r, {{"x", x1}, {"f", f}}));
-    b.output("attn", {"attn", "attn"});
+    b.output("probs", {"attn", "probs"});
     return true;
 }
 
@@ -65,7 +65,7 @@ const OpDef& op_transformer_layer() {
         d.inputs = {{"x", PortType::F32, "[B, T, d_model]"},
                     {"mem", PortType::F32, "segment memory [B, mem_len, d_model] when memory = true", true}};
         d.outputs = {{"y", PortType::F32, "[B, T, d_model]"},
-                     {"attn", PortType::F32, "attention probabilities [B, H, T, Tk]", false, "attention"}};
+                     {"probs", PortType::F32, "attention probabilities [B, H, T, Tk]", false, "attention"}};
         d.attrs = {attrInt("d_model", 64, 1, 1 << 20, "width"),
                    attrInt("heads", 4, 1, 4096, "attention heads"),
                    attrInt("kv_heads", 0, 0, 4096, "key/value heads (0 = heads)"),

@@ -1,10 +1,11 @@
 """Trains a 2-layer attention-only transformer on an induction (copy) task and ships it.
 
-Task: a sequence of T = 2L tokens whose first half is L distinct random tokens and whose
-second half repeats the first. At every position t of the second half (t = L .. 2L-2) the
-next token is predictable only by induction: find the earlier occurrence of the current
-token and copy the token that followed it (Olsson et al. 2022, "In-context Learning and
-Induction Heads"). Labels are -1 (ignored) elsewhere.
+Task: T = 32 tokens: a segment of L distinct random tokens (L random in 6..16 per sequence),
+the same segment again, then fresh tokens not in the segment. At every position t of the
+repeat (t = L .. 2L-2) the next token is predictable only by induction: find the earlier
+occurrence of the current token and copy the token that followed it (Olsson et al. 2022,
+"In-context Learning and Induction Heads"). Because L varies, no fixed positional offset
+solves the task. Labels are -1 (ignored) elsewhere.
 
 The model is the design resources/models/induction.json, built from Archscope's own ops
 and blocks (embedding, pos_learned, mha, add, head); the PyTorch module below computes
@@ -29,16 +30,20 @@ import torch
 import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-VOCAB, D, HEADS, HALF, LAYERS = 48, 64, 2, 16, 2
-T = 2 * HALF
+VOCAB, D, HEADS, LAYERS, T = 48, 32, 2, 2, 32
+MIN_L, MAX_L = 6, 16
 EVAL_B = 128
 
 
 def batch(n, gen):
-    first = torch.stack([torch.randperm(VOCAB, generator=gen)[:HALF] for _ in range(n)])
-    ids = torch.cat([first, first], 1)
+    ids = torch.empty(n, T, dtype=torch.long)
     labels = torch.full((n, T), -1, dtype=torch.long)
-    labels[:, HALF:T - 1] = ids[:, HALF + 1:]
+    for i in range(n):
+        L = int(torch.randint(MIN_L, MAX_L + 1, (1,), generator=gen))
+        perm = torch.randperm(VOCAB, generator=gen)  # segment, then fillers distinct from it
+        seg, rest = perm[:L], perm[L:]
+        ids[i] = torch.cat([seg, seg, rest[torch.randint(len(rest), (T - 2 * L,), generator=gen)]])
+        labels[i, L:2 * L - 1] = ids[i, L + 1:2 * L]
     return ids, labels
 
 
@@ -118,10 +123,10 @@ def design():
                          "2-layer attention-only transformer trained on an induction/copy task (Olsson et al. 2022, "
                          "\"In-context Learning and Induction Heads\"): the second half of each sequence repeats the first, "
                          "and layer 1 has an induction head that attends to the token after the previous occurrence of "
-                         "the current token (layer 0: previous-token head). Trained by resources/models/train_induction.py.",
+                         "the current token (layer 0: previous-token head); segment lengths vary, so no positional shortcut. Trained by resources/models/train_induction.py.",
                          "eval.inputs": "ids=induction_eval_ids.npy", "eval.labels": "induction_eval_labels.npy",
                          "eval.output": "logits", "eval.metric": "accuracy"},
-            "symbols": [{"name": "B", "value": EVAL_B, "doc": "batch"}, {"name": "T", "value": T, "doc": "sequence length (2 x 16)"}],
+            "symbols": [{"name": "B", "value": EVAL_B, "doc": "batch"}, {"name": "T", "value": T, "doc": "sequence length"}],
             "nodes": nodes, "edges": [{"from": a, "to": b} for a, b in edges],
             "weights": {"file": "induction.safetensors", "seed": 0}}
 
@@ -132,9 +137,9 @@ def main():
     gen = torch.Generator().manual_seed(1)
     model = Model()
     opt = torch.optim.Adam(model.parameters(), lr=3e-3)
-    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 400
+    steps = int(sys.argv[1]) if len(sys.argv) > 1 else 1500
     for step in range(steps):
-        ids, labels = batch(64, gen)
+        ids, labels = batch(32, gen)
         logits, _ = model(ids)
         loss = F.cross_entropy(logits.reshape(-1, VOCAB), labels.reshape(-1), ignore_index=-1)
         opt.zero_grad()
@@ -147,10 +152,14 @@ def main():
         logits, maps = model(ids)
     print(f"eval accuracy {accuracy(logits, labels):.4f}")
     for l, a in enumerate(maps):  # attention mass on the previous token and on the induction target
-        t = torch.arange(HALF, T - 1)
-        prev = a[:, :, t, t - 1].mean((0, 2))
-        ind = a[:, :, t, t - HALF + 1].mean((0, 2))
-        print(f"layer {l}: previous-token mass per head {prev.tolist()}, induction mass per head {ind.tolist()}")
+        prev, ind, n = torch.zeros(HEADS), torch.zeros(HEADS), 0
+        for b in range(EVAL_B):
+            L = int((labels[b] >= 0).nonzero()[0])
+            for t in range(L, 2 * L - 1):
+                prev += a[b, :, t, t - 1]
+                ind += a[b, :, t, t - L + 1]
+                n += 1
+        print(f"layer {l}: previous-token mass per head {(prev / n).tolist()}, induction mass per head {(ind / n).tolist()}")
     write_safetensors(os.path.join(HERE, "induction.safetensors"), {n: model.w(n) for n in model.names})
     np.save(os.path.join(HERE, "induction_eval_ids.npy"), ids.numpy().astype(np.int64))
     np.save(os.path.join(HERE, "induction_eval_labels.npy"), labels.numpy().astype(np.int64))

@@ -20,14 +20,13 @@ using namespace archscope;
 
 namespace {
 
-const int kHalf = 16;  // sequences are 16 distinct tokens followed by the same 16 again
 
 struct Result {
     int code = -1;
     QString out, err;
 };
 
-Result archscope(const QStringList& args) {
+Result runCli(const QStringList& args) {
     QProcess p;
     p.setProgram(qEnvironmentVariable("ARCHSCOPE_BIN"));
     p.setArguments(args);
@@ -43,16 +42,35 @@ Result archscope(const QStringList& args) {
 std::string modelDir() { return std::string(qgetenv("ARCHSCOPE_SOURCE_DIR").constData()) + "/resources/models"; }
 QString designPath() { return QString::fromStdString(modelDir() + "/induction.json"); }
 
-// Mean attention mass, over eval sequences and second-half queries t, that the best head of
-// `map` [B, H, T, T] puts on key t - back.
-double bestHeadMass(const Tensor& map, int back) {
+// Each eval sequence is a segment of L distinct tokens, the same segment again, then fillers;
+// L (6..16, varying) is the first labelled position.
+std::vector<int64_t> segmentLengths() {
+    Tensor labels;
+    std::string err;
+    if (!readNpy(modelDir() + "/induction_eval_labels.npy", &labels, &err)) qFatal("%s", err.c_str());
+    std::vector<int64_t> L;
+    for (int64_t b = 0; b < labels.dim(0); ++b) {
+        int64_t t = 0;
+        while (labels.i64()[b * labels.dim(1) + t] < 0) ++t;
+        L.push_back(t);
+    }
+    return L;
+}
+
+// Mean attention mass, over eval sequences and the repeat's queries t = L .. 2L-2, that the best
+// head of `map` [B, H, T, T] puts on key t - back(L): 1 for a previous-token head, L - 1 for an
+// induction head (the token after the previous occurrence of the current token).
+double bestHeadMass(const Tensor& map, bool induction) {
+    const std::vector<int64_t> L = segmentLengths();
     const int64_t B = map.dim(0), H = map.dim(1), T = map.dim(2);
     double best = 0;
     for (int64_t h = 0; h < H; ++h) {
         double sum = 0;
         int64_t n = 0;
-        for (int64_t b = 0; b < B; ++b)
-            for (int64_t t = kHalf; t < T - 1; ++t, ++n) sum += map.f32()[((b * H + h) * T + t) * T + (t - back)];
+        for (int64_t b = 0; b < B; ++b) {
+            const int64_t back = induction ? L[size_t(b)] - 1 : 1;
+            for (int64_t t = L[size_t(b)]; t < 2 * L[size_t(b)] - 1; ++t, ++n) sum += map.f32()[((b * H + h) * T + t) * T + (t - back)];
+        }
         best = std::max(best, sum / double(n));
     }
     return best;
@@ -91,14 +109,16 @@ private slots:
     }
 
     void runPrintsHighAccuracy() {
-        Result r = archscope({"run", designPath()});
+        Result r = runCli({"run", designPath()});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QRegularExpressionMatch m = QRegularExpression("accuracy ([0-9.]+) \\((\\d+)/(\\d+) labelled").match(r.out);
         QVERIFY2(m.hasMatch(), qPrintable(r.out));
         QVERIFY2(m.captured(1).toDouble() > 0.9, qPrintable(r.out));
-        QCOMPARE(m.captured(3).toInt(), 128 * (kHalf - 1));  // 128 sequences, 15 scored positions each
+        int64_t scored = 0;
+        for (int64_t l : segmentLengths()) scored += l - 1;  // positions L .. 2L-2 of each sequence
+        QCOMPARE(m.captured(3).toLongLong(), (long long)scored);
 
-        Result j = archscope({"run", designPath(), "--json"});
+        Result j = runCli({"run", designPath(), "--json"});
         QVERIFY2(j.code == 0, qPrintable(j.err));
         const QJsonObject acc = QJsonDocument::fromJson(j.out.toUtf8()).object().value("accuracy").toObject();
         QVERIFY(acc.value("value").toDouble() > 0.9);
@@ -107,14 +127,14 @@ private slots:
 
     void attentionShowsInductionStructure() {
         RunResult trained = runModel(true);
-        const double prev = bestHeadMass(trained.outputs.at("attn0_map"), 1);
-        const double induction = bestHeadMass(trained.outputs.at("attn1_map"), kHalf - 1);
+        const double prev = bestHeadMass(trained.outputs.at("attn0_map"), false);
+        const double induction = bestHeadMass(trained.outputs.at("attn1_map"), true);
         qInfo("trained: layer 0 previous-token mass %.3f, layer 1 induction mass %.3f", prev, induction);
         QVERIFY(prev > 0.5);
         QVERIFY(induction > 0.5);
         // With random weights neither pattern exists (the structure comes from training).
         RunResult random = runModel(false);
-        QVERIFY(bestHeadMass(random.outputs.at("attn1_map"), kHalf - 1) < 0.3);
+        QVERIFY(bestHeadMass(random.outputs.at("attn1_map"), true) < 0.3);
     }
 
     void labelsErrorsAreClear() {
@@ -122,10 +142,10 @@ private slots:
         const std::string bad = (dir.path() + "/bad.npy").toStdString();
         std::string err;
         QVERIFY(writeNpy(bad, Tensor::i64({3}, {1, 2, 3}), &err));
-        Result r = archscope({"run", designPath(), "--labels", QString::fromStdString(bad), "--eval-output", "logits"});
+        Result r = runCli({"run", designPath(), "--labels", QString::fromStdString(bad), "--eval-output", "logits"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("expected int64 labels of shape [128, 32]"), qPrintable(r.err));
-        r = archscope({"run", designPath(), "--labels", QString::fromStdString(modelDir() + "/induction_eval_labels.npy"), "--eval-output", "nope"});
+        r = runCli({"run", designPath(), "--labels", QString::fromStdString(modelDir() + "/induction_eval_labels.npy"), "--eval-output", "nope"});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("no output node \"nope\""), qPrintable(r.err));
     }

@@ -9,7 +9,7 @@
 #include "templates/template_def.h"
 #include "vulkan_test_util.h"
 
-#include <Eigen/Dense>
+#include <eigen3/Eigen/Dense>  // the engine keeps Eigen private
 #include <QtTest>
 
 #include <random>
@@ -138,7 +138,7 @@ private slots:
         Graph g;
         std::string err;
         QVERIFY(!instantiateTemplate(*findTemplate("gpt"), {{"d_modle", "32"}}, &g, &err));
-        QVERIFY2(err.find("has no parameter \"d_modle\"") != std::string::npos && err.find("d_model (Int, default 64)") != std::string::npos, err.c_str());
+        QVERIFY2(err.find("has no parameter \"d_modle\"") != std::string::npos && err.find("d_model (int, default 64)") != std::string::npos, err.c_str());
         QVERIFY(!instantiateTemplate(*findTemplate("gpt"), {{"layers", "two"}}, &g, &err));
         QVERIFY2(err.find("\"layers\" = \"two\" is not an integer") != std::string::npos, err.c_str());
         QVERIFY(!instantiateTemplate(*findTemplate("gpt"), {{"preset", "gpt3"}}, &g, &err));

@@ -21,7 +21,7 @@ struct Mlp {
     Graph g;
     Analysis a;
     WeightStore w;
-    explicit Mlp(int64_t batch) {
+    explicit Mlp(int64_t batch, uint64_t seed = 3) {
         g.symbols.push_back({"B", batch, ""});
         g.addNode({"x", "input", {{"shape", std::string("B, 64")}}});
         g.addNode({"fc", "linear", {{"out_features", int64_t(64)}}});
@@ -32,7 +32,7 @@ struct Mlp {
         g.connect({"act", "y"}, {"y", "x"});
         a = analyze(g, {});
         std::string err;
-        if (a.ok()) w.materialize(a, 3, &err);
+        if (a.ok()) w.materialize(a, seed, &err);
     }
 };
 
@@ -96,7 +96,7 @@ private slots:
         ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
         int failures = 0;
         for (int n = 1; n <= 4; ++n) {
-            Mlp m(10 + n);
+            Mlp m(10 + n, uint64_t(100 + n));  // new weights too: uploaded again
             QVERIFY(vk::setFaultSpec("vk_alloc:" + std::to_string(n)));
             RunResult r = vkb->run({&m.g, &m.a, &m.w, {}, 5, false});
             if (!r.ok) {

@@ -54,6 +54,10 @@ class TestProfileViews : public QObject {
         s.engine = std::make_unique<QQmlEngine>();
         setupEngine(*s.engine);
         QQmlComponent c(s.engine.get(), QUrl("qrc:/Archscope/Profiling/" + name + ".qml"));
+        if (!c.isReady()) {
+            qWarning() << c.errorString();
+            return s;
+        }
         extra["profile"] = QVariant::fromValue(p);
         extra["document"] = QVariant::fromValue(doc);
         s.item = qobject_cast<QQuickItem*>(c.createWithInitialProperties(extra));
@@ -67,6 +71,14 @@ class TestProfileViews : public QObject {
         s.window->show();
         QTest::qWait(150);
         return s;
+    }
+    // The visual descendant named `name` (Repeater delegates have no QObject parent to search).
+    static QQuickItem* item(QQuickItem* root, const QString& name) {
+        if (!root) return nullptr;
+        if (root->objectName() == name) return root;
+        for (QQuickItem* c : root->childItems())
+            if (QQuickItem* f = item(c, name)) return f;
+        return nullptr;
     }
     static QList<QObject*> ofClass(QObject* root, const char* part) {
         QList<QObject*> out;
@@ -117,7 +129,7 @@ private slots:
         QVERIFY(std::abs(p.overlay()["fc2"].toMap()["value"].toDouble() - 4194304 / 0.3 / 1e6) < 1e-6);
         p.setOverlayMode("memory");
         QCOMPARE(p.overlay()["act"].toMap()["value"].toDouble(), 131072.0);
-        QCOMPARE(p.legend()["max"].toString(), QString("128 KiB"));
+        QCOMPARE(p.legend()["max"].toString(), QString("128.0 KiB"));
     }
 
     void timelineOrderAndOffsets() {
@@ -219,14 +231,14 @@ private slots:
         loadDoc(doc, p);
         Shown s = show("TimelineView", &p, &doc);
         QVERIFY(s.item);
-        auto* bar = s.item->findChild<QQuickItem*>("bar_fc1");
+        auto* bar = item(s.item, "bar_fc1");
         QVERIFY(bar);
         const double ppm = s.item->property("pxPerMs").toDouble();
         QVERIFY(ppm > 100);
         QVERIFY2(std::abs(bar->x() - 0.01 * ppm) < 0.5, qPrintable(QString::number(bar->x())));
         QVERIFY(std::abs(bar->width() - (0.4 * ppm - 1)) < 0.5);
         QCOMPARE(bar->property("color").value<QColor>(), QColor("#a371f7"));  // compute-bound
-        QCOMPARE(s.item->findChild<QQuickItem*>("bar_act")->property("color").value<QColor>(), QColor("#1f6feb"));
+        QCOMPARE(item(s.item, "bar_act")->property("color").value<QColor>(), QColor("#1f6feb"));
         QTest::mouseClick(s.window.get(), Qt::LeftButton, {}, bar->mapToScene({bar->width() / 2, bar->height() / 2}).toPoint());
         QCOMPARE(doc.selection(), QStringList{"fc1"});  // bar -> graph
         QCOMPARE(bar->property("border").value<QObject*>()->property("width").toInt(), 2);  // graph -> outline
@@ -241,13 +253,13 @@ private slots:
         QVERIFY(s.item);
         QMetaObject::invokeMethod(s.item, "fitToView");
         QTest::qWait(150);
-        auto* band = s.item->findChild<QQuickItem*>("overlay_fc1");
+        auto* band = item(s.item, "overlay_fc1");
         QVERIFY(band && band->isVisible());
         QImage img = s.window->grabWindow();
         QColor px = img.pixelColor(band->mapToScene({8, 2}).toPoint());
         QColor want = QColor(heatColor(1.0));
         QVERIFY2(std::abs(px.red() - want.red()) < 8 && std::abs(px.green() - want.green()) < 8, qPrintable(px.name()));
-        QCOMPARE(s.item->findChild<QQuickItem*>("overlay_act")->property("color").value<QColor>().rgb(), heatColor(0.05 / 0.4));
+        QCOMPARE(item(s.item, "overlay_act")->property("color").value<QColor>().rgb(), heatColor(0.05 / 0.4));
     }
 
     void attentionViewFollowsSelection() {
@@ -258,7 +270,7 @@ private slots:
         Shown s = show("AttentionView", &p, &doc);
         QVERIFY(s.item);
         QCOMPARE(s.item->property("layer").toInt(), 0);
-        auto* img = s.item->findChild<QQuickItem*>("heatmapImage");
+        auto* img = item(s.item, "heatmapImage");
         QCOMPARE(img->property("source").toUrl().toString(), "image://heatmap/" + p.heatmapKey(0, 0));
         QCOMPARE(img->property("status").toInt(), 1);  // Image.Ready
         doc.setSelection({"attn2"});  // graph -> view: the layer of that node
@@ -274,7 +286,7 @@ private slots:
                 for (int i = 0; i < 4; ++i) QVERIFY(std::abs(got[i].toDouble() - means[i].toDouble()) < 1e-9);
             }
         QVERIFY(found);
-        auto* thumb = s.item->findChild<QQuickItem*>("thumb_0_2");
+        auto* thumb = item(s.item, "thumb_0_2");
         QVERIFY(thumb);
         QTest::mouseClick(s.window.get(), Qt::LeftButton, {}, thumb->mapToScene({20, 20}).toPoint());
         QCOMPARE(s.item->property("head").toInt(), 2);  // view -> graph

@@ -53,7 +53,8 @@ std::string planKey(const Analysis& a, const WeightSet& w, bool keep) {
         k << id << '(' << n.def->id;
         for (auto& [name, v] : n.attrs.values()) k << ',' << name << '=' << attrValueStr(v);
         for (auto& s : n.sources) k << "<" << s;
-        for (auto& o : n.outputs) k << '>' << dtypeName(o.dtype) << shapeStr(o.shape);
+        // Values, not the symbolic form: "[B, 64]" is the same text for every B.
+        for (auto& o : n.outputs) k << '>' << dtypeName(o.dtype) << shapeStr(shapeValues(o.shape));
         k << ')';
     }
     for (auto& e : a.graph().edges()) k << e.from.node << ':' << e.from.port << '-' << e.to.node << ':' << e.to.port << ';';
