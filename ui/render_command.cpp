@@ -141,8 +141,8 @@ int runRender(QGuiApplication&, const QStringList& args) {
     if (r.view == "graph") props["showMinimap"] = false;
     else props["profile"] = QVariant::fromValue(&profile);
     if (r.view == "attention") {
-        if (r.layer >= 0) props["layer"] = r.layer;
-        props["head"] = std::max(r.head, 0);
+        if (r.layer >= 0) props["layerIndex"] = r.layer;
+        props["headIndex"] = std::max(r.head, 0);
     }
     QObject* obj = comp.createWithInitialProperties(props);
     auto* view = qobject_cast<QQuickItem*>(obj);

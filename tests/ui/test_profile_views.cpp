@@ -80,10 +80,20 @@ class TestProfileViews : public QObject {
             if (QQuickItem* f = item(c, name)) return f;
         return nullptr;
     }
-    static QList<QObject*> ofClass(QObject* root, const char* part) {
+    // A chart's series whose class name contains `part` ("BarSet" lists the
+    // bar sets of its bar series), read through the chart's QML API: QtCharts
+    // re-parents series away from the ChartView.
+    static QList<QObject*> ofClass(Shown& s, QObject* chart, const char* part) {
         QList<QObject*> out;
-        for (QObject* o : root->findChildren<QObject*>())
+        QJSValue js = s.engine->newQObject(chart);
+        for (int i = 0; i < chart->property("count").toInt(); ++i) {
+            QJSValue series = js.property("series").callWithInstance(js, {i});
+            QObject* o = series.toQObject();
             if (QString(o->metaObject()->className()).contains(part)) out << o;
+            if (QString(part) == "BarSet")
+                for (int k = 0; k < o->property("count").toInt(); ++k)
+                    out << series.property("at").callWithInstance(series, {k}).toQObject();
+        }
         return out;
     }
 
@@ -269,16 +279,16 @@ private slots:
         loadDoc(doc, p);
         Shown s = show("AttentionView", &p, &doc);
         QVERIFY(s.item);
-        QCOMPARE(s.item->property("layer").toInt(), 0);
+        QCOMPARE(s.item->property("layerIndex").toInt(), 0);
         auto* img = item(s.item, "heatmapImage");
         QCOMPARE(img->property("source").toUrl().toString(), "image://heatmap/" + p.heatmapKey(0, 0));
         QCOMPARE(img->property("status").toInt(), 1);  // Image.Ready
         doc.setSelection({"attn2"});  // graph -> view: the layer of that node
-        QCOMPARE(s.item->property("layer").toInt(), 1);
+        QCOMPARE(s.item->property("layerIndex").toInt(), 1);
         QVariantList means;
         for (auto& h : p.attentionLayers()[1].toMap()["heads"].toList()) means << h.toMap()["entropyMean"];
         bool found = false;
-        for (QObject* set : ofClass(s.item->findChild<QObject*>("entropyChart"), "BarSet"))
+        for (QObject* set : ofClass(s, s.item->findChild<QObject*>("entropyChart"), "BarSet"))
             if (set->property("label").toString() == "mean") {
                 found = true;
                 QVariantList got = set->property("values").toList();
@@ -289,7 +299,7 @@ private slots:
         auto* thumb = item(s.item, "thumb_0_2");
         QVERIFY(thumb);
         QTest::mouseClick(s.window.get(), Qt::LeftButton, {}, thumb->mapToScene({20, 20}).toPoint());
-        QCOMPARE(s.item->property("head").toInt(), 2);  // view -> graph
+        QCOMPARE(s.item->property("headIndex").toInt(), 2);  // view -> graph
         QCOMPARE(doc.selection(), QStringList{"attn"});
     }
 
@@ -302,20 +312,20 @@ private slots:
         Shown s = show("SparsityView", &p, &doc);
         QVERIFY(s.item);
         bool zeros = false;
-        for (QObject* set : ofClass(s.item->findChild<QObject*>("sparsityBars"), "BarSet"))
+        for (QObject* set : ofClass(s, s.item->findChild<QObject*>("sparsityBars"), "BarSet"))
             if (set->property("label").toString() == "x = 0") {
                 zeros = true;
                 QCOMPARE(set->property("values").toList(), (QVariantList{0.0, 0.5, 0.0, 0.0, 0.0, 0.02}));
             }
         QVERIFY(zeros);
-        auto scatter = ofClass(s.item->findChild<QObject*>("channelChart"), "Scatter");
+        auto scatter = ofClass(s, s.item->findChild<QObject*>("channelChart"), "Scatter");
         QCOMPARE(scatter.size(), 1);
         QCOMPARE(scatter[0]->property("count").toInt(), 2);  // channels 7 and 100
-        auto lines = ofClass(s.item->findChild<QObject*>("channelChart"), "LineSeries");
+        auto lines = ofClass(s, s.item->findChild<QObject*>("channelChart"), "LineSeries");
         QCOMPARE(lines.size(), 1);
         QCOMPARE(lines[0]->property("count").toInt(), 256);
         doc.setSelection({"act"});  // graph -> view: the histogram follows
-        auto hist = ofClass(s.item->findChild<QObject*>("histogram"), "LineSeries");
+        auto hist = ofClass(s, s.item->findChild<QObject*>("histogram"), "LineSeries");
         QCOMPARE(hist.size(), 1);
         QCOMPARE(hist[0]->property("count").toInt(), 128);  // two points per bin
     }

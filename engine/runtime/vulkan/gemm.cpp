@@ -38,10 +38,13 @@ bool dispatchGemm(KernelBuild& b, const GemmDesc& g) {
         const bool wide = nn && g.N % 8 == 0 && envOr("ARCHSCOPE_VK_GEMM_WIDE", 1) == 1;
         d.shader = wide ? "matmul_texel_nn8" : (nn && g.N % 4 == 0 ? "matmul_texel_nn" : "matmul_texel_nt");
         bm = texelRows(wide ? 8 : 4);
-        // Rows of A shared through subgroup shuffles (ARCHSCOPE_VK_GEMM_SG=0 turns it off).
-        const uint32_t sg = b.device.subgroupSize;
-        if (wide && b.device.subgroupShuffle && sg >= bm && sg > 0 && lx % sg == 0 && envOr("ARCHSCOPE_VK_GEMM_SG", 1) == 1)
-            d.shader = "matmul_texel_nn8sg";
+        // Rows of A shared through subgroup shuffles: ARCHSCOPE_VK_GEMM_SG=1 the array
+        // form (matmul_texel_nn8sg, any BM <= subgroup size), 2 (default) the unrolled
+        // 8 x 8 form (matmul_sg8, subgroups of 8), 0 neither (docs/PERFORMANCE.md).
+        const uint32_t sg = b.device.subgroupSize, mode = uint32_t(std::getenv("ARCHSCOPE_VK_GEMM_SG") ? envOr("ARCHSCOPE_VK_GEMM_SG", 0) : 2);
+        const bool shuffles = wide && b.device.subgroupShuffle && sg > 0 && lx % sg == 0;
+        if (shuffles && mode == 2 && sg == 8 && bm == 8) d.shader = "matmul_sg8";
+        else if (shuffles && mode >= 1 && sg >= bm) d.shader = "matmul_texel_nn8sg";
     } else {
         d.shader = "matmul_generic";
     }
@@ -58,7 +61,8 @@ bool dispatchGemm(KernelBuild& b, const GemmDesc& g) {
         d.groups[0] = ceilDiv(g.N, 16);
         d.groups[1] = ceilDiv(g.M, 16);
     } else {
-        d.groups[0] = ceilDiv(ceilDiv(g.N, d.shader.rfind("matmul_texel_nn8", 0) == 0 ? 8 : 4), lx);
+        const bool eight = d.shader.rfind("matmul_texel_nn8", 0) == 0 || d.shader == "matmul_sg8";
+        d.groups[0] = ceilDiv(ceilDiv(g.N, eight ? 8 : 4), lx);
         d.groups[1] = ceilDiv(ceilDiv(g.M, bm), ly);
     }
     d.groups[2] = uint32_t(g.batch);

@@ -14,13 +14,13 @@ Rectangle {
     id: root
     required property var profile
     required property var document
-    property int layer: layers.length ? layers[0].layer : -1
-    property int head: 0
+    property int layerIndex: layers.length ? layers[0].layer : -1  // (Item.layer is taken)
+    property int headIndex: 0
     property int queryRow: 0
     color: Theme.panel
     readonly property var layers: profile.attentionLayers
-    readonly property var layerInfo: layers.find(l => l.layer === layer) ?? null
-    readonly property var headInfo: layerInfo ? (layerInfo.heads.find(h => h.head === head) ?? null) : null
+    readonly property var layerInfo: layers.find(l => l.layer === layerIndex) ?? null
+    readonly property var headInfo: layerInfo ? (layerInfo.heads.find(h => h.head === headIndex) ?? null) : null
     readonly property int grid: {
         if (!layerInfo) return 0
         for (const extra of [0, 1]) { const g = Math.round(Math.sqrt(layerInfo.cols - extra)); if (g > 1 && g * g + extra === layerInfo.cols) return g }
@@ -32,7 +32,7 @@ Rectangle {
             const sel = root.document.selection
             if (!sel.length) return
             const l = root.layers.find(x => x.top === sel[0])
-            if (l && l.top !== (root.layerInfo ? root.layerInfo.top : "")) root.layer = l.layer
+            if (l && l.top !== (root.layerInfo ? root.layerInfo.top : "")) root.layerIndex = l.layer
         }
     }
 
@@ -61,12 +61,12 @@ Rectangle {
                             objectName: "thumb_" + layerRow.modelData.layer + "_" + modelData.head
                             width: 52; height: 52; color: "transparent"
                             border.width: 2
-                            border.color: root.layer === layerRow.modelData.layer && root.head === modelData.head ? Theme.selection : "transparent"
+                            border.color: root.layerIndex === layerRow.modelData.layer && root.headIndex === modelData.head ? Theme.selection : "transparent"
                             Image { x: 2; y: 2; width: 48; height: 48; sourceSize: Qt.size(48, 48); source: "image://heatmap/" + modelData.key; smooth: false }
                             MouseArea {
                                 anchors.fill: parent
                                 onClicked: {
-                                    root.layer = layerRow.modelData.layer; root.head = modelData.head
+                                    root.layerIndex = layerRow.modelData.layer; root.headIndex = modelData.head
                                     if (root.document.nodeInfo(layerRow.modelData.top).id !== undefined) root.document.setSelection([layerRow.modelData.top])
                                 }
                             }
@@ -79,7 +79,7 @@ Rectangle {
     Text {
         visible: root.layerInfo !== null
         x: thumbs.x + thumbs.width + 12; y: 6
-        text: root.layerInfo ? "layer " + root.layer + " · head " + root.head + " · " + root.layerInfo.node + "." + root.layerInfo.port
+        text: root.layerInfo ? "layer " + root.layerIndex + " · head " + root.headIndex + " · " + root.layerInfo.node + "." + root.layerInfo.port
               + " · Tq " + root.layerInfo.tq + " × Tk " + root.layerInfo.tk + (root.layerInfo.pool > 1 ? " · mean-pooled ×" + root.layerInfo.pool : "")
               : ""
         color: Theme.text; font.pixelSize: 12; font.bold: true
@@ -106,7 +106,7 @@ Rectangle {
             axisY: ValueAxis { min: 0; max: root.layerInfo ? Math.max(0.1, root.layerInfo.heads[0].maxEntropy) : 1; labelsColor: Theme.textDim; labelFormat: "%.2g" }
             BarSet { label: "mean"; color: "#26828e"; values: root.layerInfo ? root.layerInfo.heads.map(h => h.entropyMean) : [] }
             BarSet { label: "min"; color: "#fde725"; values: root.layerInfo ? root.layerInfo.heads.map(h => h.entropyMin) : [] }
-            onClicked: (index, set) => root.head = root.layerInfo.heads[index].head
+            onClicked: (index, set) => root.headIndex = root.layerInfo.heads[index].head
         }
     }
     Column {  // vision: the picked query's attention on the patch grid

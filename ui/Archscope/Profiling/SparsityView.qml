@@ -22,6 +22,7 @@ Rectangle {
     onDetailChanged: fillChannels()
     Component.onCompleted: fillChannels()
     function fillChannels() {
+        const channels = detail.channelAbsmax ?? [], outliers = detail.outliers ?? [], bins = detail.bins ?? []
         chAll.clear(); chOut.clear()
         for (let c = 0; c < channels.length; ++c) chAll.append(c, channels[c])
         for (const c of outliers) chOut.append(c, channels[c])
