@@ -20,6 +20,7 @@
 // variant: nt TRANS_B=1
 // variant: nn8 TRANS_B=0 WIDE=1
 // variant: nn8sg TRANS_B=0 WIDE=1 SUBGROUP=1
+// variant: nnsg TRANS_B=0 SUBGROUP=1
 #include "activation.glsl"
 
 layout(local_size_x_id = 3, local_size_y_id = 4) in;
@@ -63,7 +64,20 @@ void main() {
         arow[i] = a0 + int(min(m0 + uint(i), pc.M - 1)) * K4;
         acc[i] = vec4(0.0);
     }
-#if defined(SUBGROUP)
+#if defined(SUBGROUP) && !defined(WIDE)
+    const int N4 = int(pc.N / 4);
+    int bk = b0 + int(min(n4, pc.N / 4 - 1));
+    const int myRow = arow[gl_SubgroupInvocationID % uint(BM)];
+    for (int k4 = 0; k4 < K4; ++k4, bk += 4 * N4) {
+        vec4 w0 = texelFetch(B, bk), w1 = texelFetch(B, bk + N4), w2 = texelFetch(B, bk + 2 * N4), w3 = texelFetch(B, bk + 3 * N4);
+        const vec4 mine = texelFetch(A, myRow + k4);
+        for (int i = 0; i < BM; ++i) {
+            vec4 a = subgroupShuffle(mine, uint(i));
+            acc[i] += a.x * w0 + a.y * w1 + a.z * w2 + a.w * w3;
+        }
+    }
+    if (n0 >= pc.N) return;
+#elif defined(SUBGROUP)
     const int N4 = int(pc.N / 4);
     vec4 acc2[BM];
     for (int i = 0; i < BM; ++i) acc2[i] = vec4(0.0);

@@ -16,7 +16,7 @@ exactly what those ops compute, with parameters named as the engine names them
   induction_eval_ids.npy         [B, T] int64 eval sequences (fresh seed, not seen in training)
   induction_eval_labels.npy      [B, T] int64 next-token labels, -1 where not scored
 
-Run with Debian's python3-torch (CPU, about a minute):
+Run with Debian's python3-torch (CPU, a few minutes on an idle machine):
   /usr/bin/python3 resources/models/train_induction.py
 """
 import json
@@ -117,7 +117,7 @@ def design():
     nodes[-1]["pos"] = [1200, 200]
     edges = [("ids:y", "embed:ids"), ("embed:y", "pos:x"), ("pos:y", "attn0:x"), ("pos:y", "res0:a"), ("attn0:y", "res0:b"),
              ("res0:y", "attn1:x"), ("res0:y", "res1:a"), ("attn1:y", "res1:b"), ("res1:y", "head:x"), ("head:y", "logits:x"),
-             ("attn0:attn", "attn0_map:x"), ("attn1:attn", "attn1_map:x")]
+             ("attn0:probs", "attn0_map:x"), ("attn1:probs", "attn1_map:x")]
     return {"format": "archscope.design", "version": 1,
             "metadata": {"name": "induction", "description":
                          "2-layer attention-only transformer trained on an induction/copy task (Olsson et al. 2022, "

@@ -130,11 +130,16 @@ private slots:
         const double prev = bestHeadMass(trained.outputs.at("attn0_map"), false);
         const double induction = bestHeadMass(trained.outputs.at("attn1_map"), true);
         qInfo("trained: layer 0 previous-token mass %.3f, layer 1 induction mass %.3f", prev, induction);
-        QVERIFY(prev > 0.5);
-        QVERIFY(induction > 0.5);
+        // Causal attention spread evenly would put about 1/20 on any one key at these positions.
+        QVERIFY(prev > 0.25);
+        QVERIFY(induction > 0.8);
         // With random weights neither pattern exists (the structure comes from training).
         RunResult random = runModel(false);
-        QVERIFY(bestHeadMass(random.outputs.at("attn1_map"), true) < 0.3);
+        const double randomPrev = bestHeadMass(random.outputs.at("attn0_map"), false);
+        const double randomInduction = bestHeadMass(random.outputs.at("attn1_map"), true);
+        qInfo("random weights: layer 0 previous-token mass %.3f, layer 1 induction mass %.3f", randomPrev, randomInduction);
+        QVERIFY(prev > 3 * randomPrev);
+        QVERIFY(randomInduction < 0.3);
     }
 
     void labelsErrorsAreClear() {

@@ -247,6 +247,29 @@ private slots:
         QCOMPARE(where, std::string("cpu-fallback"));
     }
 
+    // Every texel SGEMM variant (ARCHSCOPE_VK_GEMM_SG: 0 plain register blocks, 1 rows
+    // shared by subgroup shuffles with the 8-wide block, 2 the 4-wide block) against the CPU.
+    void sgemmVariantsAgree() {
+        for (const char* mode : {"0", "1", "2"}) {
+            qputenv("ARCHSCOPE_VK_GEMM_SG", mode);
+            ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+            using A = std::map<std::string, AttrValue>;
+            const std::vector<Case> cases = {
+                {"matmul", A{{"alpha", 0.5}}, {{"a", "37, 20", "f32"}, {"b", "20, 24", "f32"}}},
+                {"matmul", A{}, {{"a", "2, 3, 33, 16", "f32"}, {"b", "3, 16, 20", "f32"}}},
+                {"matmul", A{}, {{"a", "5, 12", "f32"}, {"b", "12, 40", "f32"}}},
+            };
+            for (auto& c : cases) {
+                test::OneOp d;
+                QVERIFY2(d.build(c.op, c.attrs, c.inputs, c.outputs), d.error.c_str());
+                std::string msg, where;
+                QVERIFY2(test::sameAsCpu(*vkb, d.g, d.a, d.w, {}, 1e-4, 1e-5, &msg, &where), qPrintable(QString("SG=%1: %2").arg(mode).arg(msg.c_str())));
+            }
+            ARCHSCOPE_VALIDATION_CLEAN(vkb);
+        }
+        qunsetenv("ARCHSCOPE_VK_GEMM_SG");
+    }
+
     void sgemmLargeOddSizes() {
         for (bool gpu : {false, true}) {
             ARCHSCOPE_VULKAN_OR_SKIP(vkb, gpu);

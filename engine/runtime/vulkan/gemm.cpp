@@ -38,13 +38,13 @@ bool dispatchGemm(KernelBuild& b, const GemmDesc& g) {
         const bool wide = nn && g.N % 8 == 0 && envOr("ARCHSCOPE_VK_GEMM_WIDE", 1) == 1;
         d.shader = wide ? "matmul_texel_nn8" : (nn && g.N % 4 == 0 ? "matmul_texel_nn" : "matmul_texel_nt");
         bm = texelRows(wide ? 8 : 4);
-        // Rows of A shared through subgroup shuffles: ARCHSCOPE_VK_GEMM_SG=1 the array
-        // form (matmul_texel_nn8sg, any BM <= subgroup size), 2 (default) the unrolled
-        // 8 x 8 form (matmul_sg8, subgroups of 8), 0 neither (docs/PERFORMANCE.md).
-        const uint32_t sg = b.device.subgroupSize, mode = uint32_t(std::getenv("ARCHSCOPE_VK_GEMM_SG") ? envOr("ARCHSCOPE_VK_GEMM_SG", 0) : 2);
-        const bool shuffles = wide && b.device.subgroupShuffle && sg > 0 && lx % sg == 0;
-        if (shuffles && mode == 2 && sg == 8 && bm == 8) d.shader = "matmul_sg8";
-        else if (shuffles && mode >= 1 && sg >= bm) d.shader = "matmul_texel_nn8sg";
+        // Rows of A shared through subgroup shuffles (ARCHSCOPE_VK_GEMM_SG=0 turns it off;
+        // =2 uses the BM x 4 block even when N % 8 == 0). Measured in docs/PERFORMANCE.md.
+        const uint32_t sg = b.device.subgroupSize;
+        const uint32_t mode = std::getenv("ARCHSCOPE_VK_GEMM_SG") ? uint32_t(std::atoi(std::getenv("ARCHSCOPE_VK_GEMM_SG"))) : 1;
+        const bool shuffles = nn && g.N % 4 == 0 && b.device.subgroupShuffle && sg >= bm && sg > 0 && lx % sg == 0;
+        if (shuffles && mode == 1) d.shader = wide ? "matmul_texel_nn8sg" : "matmul_texel_nnsg";
+        else if (shuffles && mode == 2) d.shader = "matmul_texel_nnsg";
     } else {
         d.shader = "matmul_generic";
     }
@@ -61,7 +61,7 @@ bool dispatchGemm(KernelBuild& b, const GemmDesc& g) {
         d.groups[0] = ceilDiv(g.N, 16);
         d.groups[1] = ceilDiv(g.M, 16);
     } else {
-        const bool eight = d.shader.rfind("matmul_texel_nn8", 0) == 0 || d.shader == "matmul_sg8";
+        const bool eight = d.shader.rfind("matmul_texel_nn8", 0) == 0;
         d.groups[0] = ceilDiv(ceilDiv(g.N, eight ? 8 : 4), lx);
         d.groups[1] = ceilDiv(ceilDiv(g.M, bm), ly);
     }
