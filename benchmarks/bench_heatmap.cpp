@@ -58,14 +58,18 @@ int main(int argc, char** argv) {
     using archscope::ui::renderHeatmap;
     QImage img;
     double full = medianMs(repeats, [&] { img = renderHeatmap(map.data(), n, n, n, n, vmax); });
+    QImage reused;
+    double fullReused = medianMs(repeats, [&] { archscope::ui::renderHeatmapInto(reused, map.data(), n, n, n, n, vmax); });
     double view = medianMs(repeats, [&] { img = renderHeatmap(map.data(), n, n, 1024, 1024, vmax); });
     double thumb = medianMs(repeats, [&] { img = renderHeatmap(map.data(), n, n, 48, 48, vmax); });
     double scan = medianMs(repeats, [&] { volatile float m = *std::max_element(map.begin(), map.end()); (void)m; });
     std::printf("heat map %dx%d, median of %d runs\n", n, n, repeats);
     std::printf("  full resolution (%dx%d image): %8.2f ms\n", n, n, full);
+    std::printf("  full resolution, image reused:  %8.2f ms\n", fullReused);
     std::printf("  view size (1024x1024 image):    %8.2f ms\n", view);
     std::printf("  thumbnail (48x48 image):        %8.2f ms\n", thumb);
     std::printf("  max scan of the map (vmax):     %8.2f ms\n", scan);
-    std::printf("target: full resolution under 100 ms: %s\n", full < 100 ? "met" : "NOT met");
+    std::printf("target: full resolution under 100 ms: %s (fresh image), %s (reused image)\n", full < 100 ? "met" : "NOT met",
+                fullReused < 100 ? "met" : "NOT met");
     return 0;
 }

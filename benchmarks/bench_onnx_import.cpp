@@ -34,7 +34,7 @@ struct Builder {
         t->set_data_type(TP::FLOAT);
         int64_t count = 1;
         for (auto d : dims) { t->add_dims(d); count *= d; }
-        std::vector<float> v(size_t(count));
+        std::vector<float> v(static_cast<size_t>(count));
         std::uniform_real_distribution<float> u(-scale, scale);
         for (auto& x : v) x = u(rng);
         t->set_raw_data(v.data(), v.size() * sizeof(float));
@@ -125,7 +125,9 @@ std::string buildModel(int layers, int64_t d, int64_t t, int64_t heads) {
     }
     auto* out = b.g->add_output();
     out->set_name(x);
-    out->mutable_type()->mutable_tensor_type()->set_elem_type(TP::FLOAT);
+    auto* ot = out->mutable_type()->mutable_tensor_type();
+    ot->set_elem_type(TP::FLOAT);
+    for (auto dim : {int64_t(1), t, d}) ot->mutable_shape()->add_dim()->set_dim_value(dim);
     std::string bytes;
     m.SerializeToString(&bytes);
     return bytes;

@@ -21,6 +21,7 @@
 // variant: nn8 TRANS_B=0 WIDE=1
 // variant: nn8sg TRANS_B=0 WIDE=1 SUBGROUP=1
 // variant: nnsg TRANS_B=0 SUBGROUP=1
+// variant: ntsg TRANS_B=1 SUBGROUP=1
 #include "activation.glsl"
 
 layout(local_size_x_id = 3, local_size_y_id = 4) in;
@@ -64,7 +65,20 @@ void main() {
         arow[i] = a0 + int(min(m0 + uint(i), pc.M - 1)) * K4;
         acc[i] = vec4(0.0);
     }
-#if defined(SUBGROUP) && !defined(WIDE)
+#if defined(SUBGROUP) && TRANS_B == 1
+    int brow[4];
+    for (int j = 0; j < 4; ++j) brow[j] = b0 + int(min(n0 + uint(j), pc.N - 1)) * K4;
+    const int myRow = arow[gl_SubgroupInvocationID % uint(BM)];
+    for (int k4 = 0; k4 < K4; ++k4) {
+        vec4 w0 = texelFetch(B, brow[0] + k4), w1 = texelFetch(B, brow[1] + k4), w2 = texelFetch(B, brow[2] + k4), w3 = texelFetch(B, brow[3] + k4);
+        const vec4 mine = texelFetch(A, myRow + k4);
+        for (int i = 0; i < BM; ++i) {
+            vec4 a = subgroupShuffle(mine, uint(i));
+            acc[i] += vec4(dot(a, w0), dot(a, w1), dot(a, w2), dot(a, w3));
+        }
+    }
+    if (n0 >= pc.N) return;
+#elif defined(SUBGROUP) && !defined(WIDE)
     const int N4 = int(pc.N / 4);
     int bk = b0 + int(min(n4, pc.N / 4 - 1));
     const int myRow = arow[gl_SubgroupInvocationID % uint(BM)];

@@ -34,6 +34,17 @@ void renderRows(const float* d, int64_t rows, int64_t cols, QImage& img, int y0,
                 const std::vector<int64_t>& cx) {
     const auto& t = lut();
     const int w = img.width(), h = img.height();
+    if (w == cols && h == rows) {  // one cell per pixel: a straight colour lookup
+        for (int y = y0; y < y1; ++y) {
+            const float* src = d + int64_t(y) * cols;
+            auto* out = reinterpret_cast<QRgb*>(img.scanLine(y));
+            for (int x = 0; x < w; ++x) {
+                const float v = src[x] * scale;
+                out[x] = t[size_t(v >= 255.f ? 255 : v > 0.f ? int(v) : 0)];
+            }
+        }
+        return;
+    }
     std::vector<float> acc(static_cast<size_t>(cols));
     for (int y = y0; y < y1; ++y) {
         const int64_t r0 = int64_t(y) * rows / h, r1 = std::max(r0 + 1, int64_t(y + 1) * rows / h);
@@ -61,9 +72,15 @@ void renderRows(const float* d, int64_t rows, int64_t cols, QImage& img, int y0,
 QRgb heatColor(double t) { return lut()[size_t(std::clamp(int(t * 255 + 0.5), 0, 255))]; }
 
 QImage renderHeatmap(const float* data, int64_t rows, int64_t cols, int w, int h, float vmax) {
-    if (!data || rows <= 0 || cols <= 0 || w <= 0 || h <= 0) return {};
+    QImage img;
+    renderHeatmapInto(img, data, rows, cols, w, h, vmax);
+    return img;
+}
+
+void renderHeatmapInto(QImage& img, const float* data, int64_t rows, int64_t cols, int w, int h, float vmax) {
+    if (!data || rows <= 0 || cols <= 0 || w <= 0 || h <= 0) { img = QImage(); return; }
     if (vmax <= 0) vmax = *std::max_element(data, data + rows * cols);
-    QImage img(w, h, QImage::Format_RGB32);
+    if (img.size() != QSize(w, h) || img.format() != QImage::Format_RGB32) img = QImage(w, h, QImage::Format_RGB32);
     const float scale = vmax > 0 ? 255.999f / vmax : 0.f;
     // Pixel column x covers source columns [cx[x], max(cx[x] + 1, cx[x + 1])).
     std::vector<int64_t> cx(size_t(w) + 1);
@@ -71,13 +88,12 @@ QImage renderHeatmap(const float* data, int64_t rows, int64_t cols, int w, int h
     const int threads = std::clamp(int(std::thread::hardware_concurrency()), 1, 8);
     if (threads == 1 || int64_t(w) * h < 65536) {
         renderRows(data, rows, cols, img, 0, h, scale, cx);
-        return img;
+        return;
     }
     std::vector<std::thread> pool;
     for (int k = 0; k < threads; ++k)
         pool.emplace_back([&, k] { renderRows(data, rows, cols, img, h * k / threads, h * (k + 1) / threads, scale, cx); });
     for (auto& th : pool) th.join();
-    return img;
 }
 
 HeatmapCache& HeatmapCache::global() {

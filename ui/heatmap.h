@@ -25,6 +25,9 @@ QRgb heatColor(double t);
 // stays visible) and the nearest cell when enlarging. Values are scaled by
 // 1 / vmax (vmax <= 0: the map's own maximum) and clamped to [0, 1].
 QImage renderHeatmap(const float* data, int64_t rows, int64_t cols, int w, int h, float vmax = 0);
+// The same into `img`, reusing its pixels when it already is w x h RGB32
+// (a fresh 4,096 x 4,096 image is 64 MiB of first-touch page faults).
+void renderHeatmapInto(QImage& img, const float* data, int64_t rows, int64_t cols, int w, int h, float vmax = 0);
 
 struct HeatmapData {
     int64_t rows = 0, cols = 0;

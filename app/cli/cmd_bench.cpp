@@ -9,7 +9,7 @@
 namespace archscope::cli {
 
 Command cmd_bench() {
-    return {"bench", "Vulkan micro-benchmarks: SGEMM vs Eigen, streaming GB/s, dispatch cost",
+    return {"bench", "Vulkan benchmarks: SGEMM vs Eigen, streaming GB/s, dispatch cost, a design fused vs unfused",
             std::string("usage: archscope bench gemm|stream|dispatch|FILE [--device N] [--gpu-kernels] [--size N] [--repeats N] [--json]\n\n"
             "  gemm      SGEMM N^3 (default 1024) on Vulkan beside Eigen on the CPU, GFLOP/s\n"
             "  stream    y = 2x + 1 over 16M floats, GB/s (read + write)\n"

@@ -56,6 +56,7 @@ bool importOnnxBytes(const std::string& bytes, const std::string& name, const st
                      TensorMap* weights, OnnxImportReport* report, std::string* err) {
     OnnxImportReport localReport;
     OnnxImportReport* rep = report ? report : &localReport;
+    *rep = OnnxImportReport();
     onnx::ModelProto model;
     if (!model.ParseFromString(bytes)) {
         *err = name + ": not an ONNX model (protobuf parse failed; is the file complete?)";

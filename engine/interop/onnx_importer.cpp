@@ -235,6 +235,8 @@ void Importer::run() {
     if (!rep->unsupported.empty()) return;
     addOutputs();
     removeDeadNodes();
+    for (auto& [pattern, id] : m_lifted)
+        if (g->node(id)) ++rep->lifted[pattern];
     addGroups();
 }
 
@@ -579,8 +581,11 @@ Tensor transpose2d(const Tensor& t) {
     Tensor out(DType::F32, {c, r});
     const float* s = t.f32();
     float* d = out.f32();
-    for (int64_t i = 0; i < r; ++i)
-        for (int64_t j = 0; j < c; ++j) d[j * r + i] = s[i * c + j];
+    constexpr int64_t B = 64;  // blocked, so both sides stay in cache
+    for (int64_t i0 = 0; i0 < r; i0 += B)
+        for (int64_t j0 = 0; j0 < c; j0 += B)
+            for (int64_t i = i0; i < std::min(r, i0 + B); ++i)
+                for (int64_t j = j0; j < std::min(c, j0 + B); ++j) d[j * r + i] = s[i * c + j];
     return out;
 }
 

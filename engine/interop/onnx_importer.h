@@ -96,7 +96,8 @@ public:
     int uses(const std::string& tensor) const;  // consumers, graph outputs count as one
     const Value* value(const std::string& tensor) const;
     std::vector<const onnx::NodeProto*> consumers(const std::string& tensor) const;
-    void noteLift(const std::string& pattern) { ++rep->lifted[pattern]; }
+    // Records a lifted node; the report counts those that survive dead-node removal.
+    void noteLift(const std::string& pattern, const PortRef& p) { m_lifted.emplace_back(pattern, p.node); }
     std::string labelOverride;  // label for the nodes emitted next (lifted patterns use their scope)
 
     const OnnxImportOptions& opt;
@@ -117,6 +118,7 @@ private:
     std::map<std::string, OnnxUnsupported> m_unsupported;  // by op + why
     std::vector<std::string> m_unsupportedOrder;
     int m_emitted = 0;
+    std::vector<std::pair<std::string, std::string>> m_lifted;  // pattern, node id
 
     void loadInitializers();
     void addInputs();

@@ -100,9 +100,10 @@ Tensor vec(Importer& im, const std::string& t, int64_t n) { return im.value(t)->
 void emitLifted(Importer& im, const std::string& pattern, const std::string& op, std::map<std::string, AttrValue> attrs,
                 const std::vector<PortRef>& ins, std::map<std::string, Tensor> params) {
     im.labelOverride = scopeOf(im.node->name());
-    im.setPort(0, im.emit1(op, std::move(attrs), ins, std::move(params)));
+    const PortRef p = im.emit1(op, std::move(attrs), ins, std::move(params));
+    im.setPort(0, p);
     im.labelOverride.clear();
-    im.noteLift(pattern);
+    im.noteLift(pattern, p);
 }
 
 // Div(Sub(x, RM(x)), Sqrt(Add(RM(Pow(Sub, 2)), eps))): returns x and eps.
@@ -215,8 +216,9 @@ bool liftSilu(Importer& im, const Matcher& m) {
     for (int k = 0; k < 2; ++k) {
         const NP* s = m.op(n.input(1 - k), "Sigmoid");
         if (!s || s->input(0) != n.input(k) || !m.design(n.input(k))) continue;
-        im.setPort(0, im.emit1("silu", {}, {im.value(n.input(k))->port}));
-        im.noteLift("silu");
+        const PortRef p = im.emit1("silu", {}, {im.value(n.input(k))->port});
+        im.setPort(0, p);
+        im.noteLift("silu", p);
         return true;
     }
     return false;
@@ -232,8 +234,13 @@ bool liftLinearBias(Importer& im, const Matcher& m) {
         if (!w || !w->isConst || w->data.rank() != 2 || w->data.dtype() != DType::F32) continue;
         const int64_t out = w->data.dim(1);
         if (!m.vecConst(n.input(1 - k), out)) continue;
+        // Reuse the transposed weight of the bias-free linear the MatMul became (now dead).
+        const Value* mmOut = m.val(n.input(k));
+        auto wt = mmOut && !mmOut->isConst ? im.weights->find(mmOut->port.node + ".weight") : im.weights->end();
+        Tensor weight = wt != im.weights->end() && wt->second.shape() == std::vector<int64_t>{out, w->data.dim(0)} ? wt->second
+                                                                                                                : transpose2d(w->data);
         emitLifted(im, "linear", "linear", {{"out_features", out}, {"bias", true}}, {m.val(mm->input(0))->port},
-                   {{"weight", transpose2d(w->data)}, {"bias", vec(im, n.input(1 - k), out)}});
+                   {{"weight", weight}, {"bias", vec(im, n.input(1 - k), out)}});
         return true;
     }
     return false;
@@ -298,8 +305,9 @@ bool liftAttentionSoftmax(Importer& im, const Matcher& m) {
     }
     std::vector<PortRef> ins{s->port};
     if (hasMask) ins.push_back(im.constPort(n.name() + "/mask", mask));
-    im.setPort(0, im.emit1("attn_softmax", {{"axis", int64_t(-1)}, {"temperature", temperature}}, ins));
-    im.noteLift("attention softmax");
+    const PortRef p = im.emit1("attn_softmax", {{"axis", int64_t(-1)}, {"temperature", temperature}}, ins);
+    im.setPort(0, p);
+    im.noteLift("attention softmax", p);
     return true;
 }
 

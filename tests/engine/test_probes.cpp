@@ -108,10 +108,12 @@ private slots:
         QVERIFY2(hinted.ok(), hinted.errorText().c_str());
         const NodeInfo& n = hinted.nodes.at("probs");
         QVERIFY(probes::isAttentionOutput(*n.def, 0, n.outputs[0], n.attrs));
-        // Same op without the hint: not attention.
-        Analysis plain = analyze(g, {});
-        const NodeInfo& m = plain.nodes.at("probs");
-        QVERIFY(!probes::isAttentionOutput(*m.def, 0, m.outputs[0], m.attrs));
+        // The core softmax carries the hint itself: its [B, H, T, S] output is an attention map.
+        Analysis core = analyze(g, {});
+        const NodeInfo& m = core.nodes.at("probs");
+        QVERIFY(probes::isAttentionOutput(*m.def, 0, m.outputs[0], m.attrs));
+        // An op without the hint is never attention, whatever its shape.
+        QVERIFY(!probes::isAttentionOutput(*core.nodes.at("scores").def, 0, core.nodes.at("scores").outputs[0], core.nodes.at("scores").attrs));
         // Softmax over a non-last axis, or rank 3: not attention.
         Analysis other = analyze(attentionGraph("1, 2, 5, 5", 2), {}, hintedRegistry());
         QVERIFY(!probes::isAttentionOutput(*other.nodes.at("probs").def, 0, other.nodes.at("probs").outputs[0], other.nodes.at("probs").attrs));

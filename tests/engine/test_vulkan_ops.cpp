@@ -248,7 +248,7 @@ private slots:
     }
 
     // Every texel SGEMM variant (ARCHSCOPE_VK_GEMM_SG: 0 plain register blocks, 1 rows
-    // shared by subgroup shuffles with the 8-wide block, 2 the 4-wide block) against the CPU.
+    // shared by subgroup shuffles with the 8-wide block / nt for linear, 2 the 4-wide block) against the CPU.
     void sgemmVariantsAgree() {
         for (const char* mode : {"0", "1", "2"}) {
             qputenv("ARCHSCOPE_VK_GEMM_SG", mode);
@@ -258,6 +258,8 @@ private slots:
                 {"matmul", A{{"alpha", 0.5}}, {{"a", "37, 20", "f32"}, {"b", "20, 24", "f32"}}},
                 {"matmul", A{}, {{"a", "2, 3, 33, 16", "f32"}, {"b", "3, 16, 20", "f32"}}},
                 {"matmul", A{}, {{"a", "5, 12", "f32"}, {"b", "12, 40", "f32"}}},
+                {"linear", A{{"out_features", int64_t(31)}}, {{"x", "5, 68", "f32"}}},   // nt, ragged N and M
+                {"linear", A{{"out_features", int64_t(32)}}, {{"x", "37, 64", "f32"}}},
             };
             for (auto& c : cases) {
                 test::OneOp d;

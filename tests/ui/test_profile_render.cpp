@@ -88,8 +88,10 @@ private slots:
     void compare() {
         QImage img = render("compare", {"--session", "1", "--compare", "2"});
         QVERIFY(!img.isNull());
-        QVERIFY(count(img, QColor("#3fb950"), 40) > 500);  // fc1 and fc2: 2x faster in B
-        QVERIFY(count(img, QColor("#f85149"), 40) > 500);  // attn: 2x slower
+        // Bands half way from grey #6e7681 to green #3fb950 (fc1: 2x faster in B) and to red #f85149 (attn: 2x slower).
+        QVERIFY(count(img, QColor(87, 152, 105), 10) > 800);
+        QVERIFY(count(img, QColor(179, 100, 101), 10) > 800);
+        QVERIFY(count(img, QColor(110, 118, 129), 6) > 3000);  // unchanged nodes: grey
     }
 
     void sweep() {

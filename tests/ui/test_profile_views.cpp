@@ -313,9 +313,9 @@ private slots:
         QVERIFY(s.item);
         bool zeros = false;
         for (QObject* set : ofClass(s, s.item->findChild<QObject*>("sparsityBars"), "BarSet"))
-            if (set->property("label").toString() == "x = 0") {
-                zeros = true;
-                QCOMPARE(set->property("values").toList(), (QVariantList{0.0, 0.5, 0.0, 0.0, 0.0, 0.02}));
+            if (set->property("label").toString() == "exactly zero") {
+                zeros = true;  // bottom-up: residual, attn2, fc2, attn, act, fc1
+                QCOMPARE(set->property("values").toList(), (QVariantList{0.02, 0.0, 0.0, 0.0, 0.5, 0.0}));
             }
         QVERIFY(zeros);
         auto scatter = ofClass(s, s.item->findChild<QObject*>("channelChart"), "Scatter");
@@ -325,9 +325,11 @@ private slots:
         QCOMPARE(lines.size(), 1);
         QCOMPARE(lines[0]->property("count").toInt(), 256);
         doc.setSelection({"act"});  // graph -> view: the histogram follows
-        auto hist = ofClass(s, s.item->findChild<QObject*>("histogram"), "LineSeries");
+        auto hist = ofClass(s, s.item->findChild<QObject*>("histogram"), "AreaSeries");
         QCOMPARE(hist.size(), 1);
-        QCOMPARE(hist[0]->property("count").toInt(), 128);  // two points per bin
+        QObject* upper = hist[0]->property("upperSeries").value<QObject*>();
+        QVERIFY(upper);
+        QCOMPARE(upper->property("count").toInt(), 128);  // two points per bin
     }
 
     void sessionsAndCompareViews() {

@@ -42,9 +42,15 @@ bool dispatchGemm(KernelBuild& b, const GemmDesc& g) {
         // =2 uses the BM x 4 block even when N % 8 == 0). Measured in docs/PERFORMANCE.md.
         const uint32_t sg = b.device.subgroupSize;
         const uint32_t mode = std::getenv("ARCHSCOPE_VK_GEMM_SG") ? uint32_t(std::atoi(std::getenv("ARCHSCOPE_VK_GEMM_SG"))) : 1;
-        const bool shuffles = nn && g.N % 4 == 0 && b.device.subgroupShuffle && sg >= bm && sg > 0 && lx % sg == 0;
-        if (shuffles && mode == 1) d.shader = wide ? "matmul_texel_nn8sg" : "matmul_texel_nnsg";
-        else if (shuffles && mode == 2) d.shader = "matmul_texel_nnsg";
+        const bool shuffles = b.device.subgroupShuffle && sg > 0 && lx % sg == 0;
+        if (shuffles && nt && !nn && mode >= 1) {
+            bm = texelRows(8);  // 8 rows shared, 4 columns (rows of W) per lane
+            if (sg >= bm) d.shader = "matmul_texel_ntsg";
+            else bm = texelRows(4);
+        } else if (shuffles && nn && g.N % 4 == 0 && sg >= bm) {
+            if (mode == 1) d.shader = wide ? "matmul_texel_nn8sg" : "matmul_texel_nnsg";
+            else if (mode == 2) d.shader = "matmul_texel_nnsg";
+        }
     } else {
         d.shader = "matmul_generic";
     }

@@ -19,11 +19,11 @@ Rectangle {
     readonly property int rows: layerInfo ? layerInfo.rows : 0
     readonly property int cols: layerInfo ? layerInfo.cols : 0
     readonly property int pool: layerInfo ? layerInfo.pool : 1
-    readonly property real fit: rows > 0 ? Math.min(flick.width / cols, flick.height / rows) : 1
+    readonly property real fit: rows > 0 && flick.width > 0 && flick.height > 0 ? Math.min(flick.width / cols, flick.height / rows) : 1
     property real zoom: fit
     onFitChanged: zoom = fit
     function tokenLabel(i) { return pool > 1 ? "t" + (i * pool) + "–" + Math.min((i + 1) * pool - 1, (layerInfo.tk - 1)) : "t" + i }
-    function labelStep(minPx) { let s = 1; while (s * zoom < minPx) s *= 2; return s }  // tokens between labels
+    function labelStep(minPx) { let s = 1; while (zoom > 0 && s * zoom < minPx && s < 65536) s *= 2; return s }  // tokens between labels
     readonly property int topStep: labelStep(pool > 1 ? 64 : 40)
     readonly property int leftStep: labelStep(16)
 
