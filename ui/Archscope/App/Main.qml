@@ -76,8 +76,8 @@ ApplicationWindow {
                 id: profilingPanel
                 objectName: "profilingPanel"
                 profile: profileModel; document: root.document; runner: runController
-                SplitView.preferredHeight: 300
-                SplitView.minimumHeight: 120
+                SplitView.preferredHeight: expanded ? 320 : collapsedHeight
+                SplitView.minimumHeight: collapsedHeight
             }
         }
         ColumnLayout {

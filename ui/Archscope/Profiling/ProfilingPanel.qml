@@ -13,10 +13,13 @@ Rectangle {
     required property var runner
     property alias currentTab: tabs.currentIndex
     property bool overlayOn: true  // colour the canvas by the loaded session
+    property bool expanded: false  // starts as the tab bar only; a tab click opens it
+    readonly property real collapsedHeight: bar.implicitHeight
     color: Theme.panel
     ColumnLayout {
         anchors.fill: parent; spacing: 0
         RowLayout {
+            id: bar
             Layout.fillWidth: true; spacing: 8
             TabBar {
                 id: tabs
@@ -24,10 +27,16 @@ Rectangle {
                 Layout.fillWidth: true
                 Repeater {
                     model: ["Run", "Latency", "Timeline", "Attention", "Sparsity", "Sessions", "Sweep"]
-                    delegate: TabButton { required property string modelData; text: modelData; width: implicitWidth + 16 }
+                    delegate: TabButton {
+                        required property string modelData
+                        required property int index
+                        text: modelData; width: implicitWidth + 16
+                        onClicked: root.expanded = true
+                    }
                 }
             }
             CheckBox { text: "overlay"; checked: root.overlayOn; onToggled: root.overlayOn = checked }
+            ToolButton { objectName: "panelToggle"; text: root.expanded ? "▾" : "▴"; onClicked: root.expanded = !root.expanded }
         }
         StackLayout {
             currentIndex: tabs.currentIndex
