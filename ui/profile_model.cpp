@@ -78,6 +78,7 @@ bool ProfileModel::loadSession(int id) {
     buildOverlay();
     emit sessionChanged();
     emit compareChanged();
+    emit overlayChanged();
     return true;
 }
 
@@ -94,6 +95,7 @@ bool ProfileModel::loadCompare(int id) {
     buildCompare();
     buildOverlay();
     emit compareChanged();
+    emit overlayChanged();
     return true;
 }
 
