@@ -12,6 +12,11 @@
 namespace archscope::cli {
 
 int applyPluginOptions(int argc, char** argv, std::ostream& err) {
+    // main() applies the options before runCli() does; the second call must not load
+    // the default folders again after --no-plugins was taken out of argv.
+    static bool applied = false;
+    if (applied) return argc;
+    applied = true;
     PluginOptions opt;
     int w = 1;
     for (int i = 1; i < argc; ++i) {
