@@ -14,6 +14,8 @@ PKGS=(
   qml6-module-qtcharts qml6-module-qt-labs-settings qml6-module-qtcore
   libgl-dev xvfb xauth fonts-dejavu-core
   libonnx-dev libprotobuf-dev protobuf-compiler
+  clang libclang-rt-14-dev libomp-14-dev
+  zlib1g-dev
 )
 
 missing=()

@@ -17,6 +17,12 @@
 #define ACT_SOFTPLUS 10  // p0 = beta, p1 = threshold
 #define ACT_SCALE 11     // x * p0 + p1
 #define ACT_CLAMP 12     // clamp(x, p0, p1)
+#define ACT_ERF 13
+#define ACT_SQRT 14
+#define ACT_NEG 15
+#define ACT_RECIPROCAL 16
+#define ACT_LOGICAL_NOT 17  // x == 0 ? 1 : 0
+#define ACT_POW 18          // x^p0 (p0 = 2, 1, 0.5 exact like the CPU; negative x only for integer p0)
 
 // erf by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7).
 float erfApprox(float x) {
@@ -24,6 +30,27 @@ float erfApprox(float x) {
     float t = 1.0 / (1.0 + 0.3275911 * a);
     float y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * exp(-a * a);
     return s * y;
+}
+
+// erf for the erf op: the Maclaurin series for |x| < 0.5 (keeps the relative error of
+// small arguments, where 7.1.26 cancels), 7.1.26 above (relative error < 3e-7 there).
+float erfAccurate(float x) {
+    if (abs(x) >= 0.5) return erfApprox(x);
+    const float z = x * x;
+    return 1.1283791670955126 * x * (1.0 + z * (-1.0 / 3.0 + z * (0.1 + z * (-1.0 / 42.0 + z * (1.0 / 216.0 + z * (-1.0 / 1320.0))))));
+}
+
+// std::pow(x, e) in float: odd/even integer powers of negative x, NaN otherwise; 0^e.
+float powStd(float x, float e) {
+    if (e == 2.0) return x * x;
+    if (e == 1.0) return x;
+    if (e == 0.5) return sqrt(x);
+    if (e == 0.0) return 1.0;
+    if (x == 0.0) return e > 0.0 ? 0.0 : uintBitsToFloat(0x7f800000u);
+    const float r = exp2(e * log2(abs(x)));
+    if (x > 0.0) return r;
+    if (floor(e) != e) return uintBitsToFloat(0x7fc00000u);
+    return mod(e, 2.0) == 1.0 ? -r : r;
 }
 
 // tanh without overflow for large |x|.
@@ -47,6 +74,12 @@ float applyAct(int code, float x, float p0, float p1) {
     if (code == ACT_SOFTPLUS) { float bx = p0 * x; return bx > p1 ? x : log(1.0 + exp(bx)) / p0; }
     if (code == ACT_SCALE) return x * p0 + p1;
     if (code == ACT_CLAMP) return clamp(x, p0, p1);
+    if (code == ACT_ERF) return erfAccurate(x);
+    if (code == ACT_SQRT) return sqrt(x);
+    if (code == ACT_NEG) return -x;
+    if (code == ACT_RECIPROCAL) return 1.0 / x;
+    if (code == ACT_LOGICAL_NOT) return x == 0.0 ? 1.0 : 0.0;
+    if (code == ACT_POW) return powStd(x, p0);
     return x;
 }
 

@@ -11,13 +11,21 @@
 // Work split: one query row per invocation; keys in tiles of TK: the tile's
 // scores first, then one rescale of the running (max, sum, accumulator) per tile.
 // The accumulator of dv floats lives in registers (DV4 vec4s, a specialization constant).
+// TILED = 0 (CPU devices): rows in any order, K and V read through texel buffers.
+// TILED = 1 (GPUs): a workgroup holds 64 query rows of one batch entry; per tile the
+// workgroup loads TK keys and values (TK * (dk + dv) floats) into shared memory once,
+// then every row reads them there (two barriers per tile).
+// variant: texel TILED=0
+// variant: tiled TILED=1
 #include "common.glsl"
 
-#define TK 8
 layout(local_size_x = 64) in;
 layout(constant_id = 0) const int MASK = 0;
 layout(constant_id = 1) const int MASK_AFTER_TEMP = 0;
 layout(constant_id = 2) const int DV4 = 1;
+layout(constant_id = 3) const int TK = 8;    // keys per tile
+layout(constant_id = 4) const int DKS = 1;   // TILED: dk (row stride of the shared K tile)
+layout(constant_id = 5) const int DVS = 1;   // TILED: dv (row stride of the shared V tile)
 layout(binding = 0) uniform samplerBuffer Q;
 layout(binding = 1) uniform samplerBuffer K;
 layout(binding = 2) uniform samplerBuffer V;
@@ -35,10 +43,29 @@ layout(push_constant) uniform P {
 
 #define NEG_INF uintBitsToFloat(0xff800000u)
 
+#if TILED == 1
+shared float sk[TK * DKS];
+shared float sv[TK * DVS];
+#define KEY(j, t, c) sk[(t) * DKS + int(c)]
+#define VAL(j, t, c) sv[(t) * DVS + (c)]
+#else
+#define KEY(j, t, c) texelFetch(K, kj + int((c) * pc.skd)).x
+#define VAL(j, t, c) texelFetch(V, vj + (c)).x
+#endif
+
 void main() {
+#if TILED == 1
+    const uint qBlocks = (pc.Tq + 63u) / 64u, wg = gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x;
+    const uint z = wg / qBlocks, l = gl_LocalInvocationID.x, i = (wg % qBlocks) * 64u + l;
+    if (z * pc.Tq >= pc.rows) return;  // the whole workgroup: uniform
+    const bool live = i < pc.Tq;
+    const uint r = z * pc.Tq + i;
+#else
     const uint r = linearInvocation();
     if (r >= pc.rows) return;
     const uint i = r % pc.Tq, z = r / pc.Tq;
+    const bool live = true;
+#endif
     const uint z2 = z % pc.nb2, z1 = (z / pc.nb2) % pc.nb1, z0 = z / (pc.nb2 * pc.nb1);
     const int q0 = int(z0 * pc.bq[0] + z1 * pc.bq[1] + z2 * pc.bq[2] + i * pc.dk);
     const int k0 = int(z0 * pc.bk[0] + z1 * pc.bk[1] + z2 * pc.bk[2]);
@@ -49,7 +76,18 @@ void main() {
     for (int e = 0; e < DV4; ++e) acc[e] = vec4(0.0);
     float mx = NEG_INF, sum = 0.0;
     bool allDropped = MASK == 1 && MASK_AFTER_TEMP == 1;
-    for (uint j0 = 0; j0 < pc.Tk; j0 += TK) {
+    for (uint j0 = 0; j0 < pc.Tk; j0 += uint(TK)) {
+#if TILED == 1
+        barrier();  // the previous tile is no longer read
+        for (uint e = l; e < uint(TK) * (pc.dk + pc.dv); e += 64u) {
+            const bool isK = e < uint(TK) * pc.dk;
+            const uint f = isK ? e : e - uint(TK) * pc.dk, w = isK ? pc.dk : pc.dv, t = f / w, c = f % w, j = j0 + t;
+            if (isK) sk[t * uint(DKS) + c] = j < pc.Tk ? texelFetch(K, k0 + int(j * pc.skj + c * pc.skd)).x : 0.0;
+            else sv[t * uint(DVS) + c] = j < pc.Tk ? texelFetch(V, v0 + int(j * pc.dv + c)).x : 0.0;
+        }
+        barrier();
+        if (!live) continue;
+#endif
         float s[TK];
         float tileMax = NEG_INF;
         for (int t = 0; t < TK; ++t) {
@@ -59,7 +97,7 @@ void main() {
             if (MASK == 2 && !(int(j) <= qpos && int(j) > qpos - int(pc.window))) continue;
             float d = 0.0;
             const int kj = k0 + int(j * pc.skj);
-            for (uint c = 0; c < pc.dk; ++c) d += texelFetch(Q, q0 + int(c)).x * texelFetch(K, kj + int(c * pc.skd)).x;
+            for (uint c = 0; c < pc.dk; ++c) d += texelFetch(Q, q0 + int(c)).x * KEY(j, t, c);
             float v = d * pc.c1 + pc.c0;
             if (MASK == 1 && MASK_AFTER_TEMP == 0) v += texelFetch(Mask, m0 + int(j * pc.smj)).x;
             v *= pc.invTemp;
@@ -84,12 +122,12 @@ void main() {
             for (int e = 0; e < DV4; ++e) {
                 const int c = 4 * e;
                 const int last = int(pc.dv) - 1;
-                acc[e] += p * vec4(texelFetch(V, vj + min(c, last)).x, texelFetch(V, vj + min(c + 1, last)).x,
-                                   texelFetch(V, vj + min(c + 2, last)).x, texelFetch(V, vj + min(c + 3, last)).x);
+                acc[e] += p * vec4(VAL(j, t, min(c, last)), VAL(j, t, min(c + 1, last)), VAL(j, t, min(c + 2, last)), VAL(j, t, min(c + 3, last)));
             }
         }
         mx = newMax;
     }
+    if (!live) return;
     const bool empty = allDropped || mx == NEG_INF;
     const float inv = empty ? 0.0 : pc.alphaOut / sum;
     const uint out0 = r * pc.dv;

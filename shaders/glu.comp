@@ -4,11 +4,19 @@
 // Work split: each invocation computes a 4 x 4 block of y (x: column block, y:
 // row block), both products at once; rows/columns past the edge are clamped on
 // load and masked on store. vec4 variant (K % 4 == 0) reads vec4 texels.
-// variant: vec4 VEC4=1
-// variant: scalar VEC4=0
+// TILED (GPUs): 16 x 16 invocations per workgroup, one y element each; tiles of x, Wa
+// and Wb (16 x 16 each) staged through shared memory, as matmul_tiled.
+// variant: vec4 VEC4=1 TILED=0
+// variant: scalar VEC4=0 TILED=0
+// variant: tiled VEC4=0 TILED=1
 #include "activation.glsl"
 
+#if TILED == 1
+#define TS 16
+layout(local_size_x = TS, local_size_y = TS) in;
+#else
 layout(local_size_x = 8, local_size_y = 8) in;
+#endif
 layout(constant_id = 0) const int HAS_BA = 0;
 layout(constant_id = 1) const int HAS_BB = 0;
 layout(constant_id = 2) const int ACT = 0;
@@ -19,6 +27,33 @@ layout(binding = 3) uniform samplerBuffer Wb;
 layout(binding = 4) uniform samplerBuffer Bb;
 layout(std430, binding = 5) writeonly buffer Y { float y[]; };
 layout(push_constant) uniform P { uint M, N, K; float p0, p1; } pc;
+
+#if TILED == 1
+shared float tx[TS][TS];
+shared float ta[TS][TS];
+shared float tb[TS][TS];
+
+void main() {
+    const uint lx = gl_LocalInvocationID.x, ly = gl_LocalInvocationID.y;
+    const uint n = gl_WorkGroupID.x * TS + lx, m = gl_WorkGroupID.y * TS + ly, nw = gl_WorkGroupID.x * TS + ly;
+    float ga = 0.0, gb = 0.0;
+    for (uint k0 = 0; k0 < pc.K; k0 += TS) {
+        const uint k = k0 + lx;
+        tx[ly][lx] = m < pc.M && k < pc.K ? texelFetch(X, int(m * pc.K + k)).x : 0.0;
+        ta[ly][lx] = nw < pc.N && k < pc.K ? texelFetch(Wa, int(nw * pc.K + k)).x : 0.0;  // row nw of Wa
+        tb[ly][lx] = nw < pc.N && k < pc.K ? texelFetch(Wb, int(nw * pc.K + k)).x : 0.0;
+        barrier();
+        for (uint t = 0; t < TS; ++t) {
+            ga += tx[ly][t] * ta[lx][t];
+            gb += tx[ly][t] * tb[lx][t];
+        }
+        barrier();
+    }
+    if (m >= pc.M || n >= pc.N) return;
+    const float a = ga + (HAS_BA == 1 ? texelFetch(Ba, int(n)).x : 0.0), b = gb + (HAS_BB == 1 ? texelFetch(Bb, int(n)).x : 0.0);
+    y[m * pc.N + n] = a * applyAct(ACT, b, pc.p0, pc.p1);
+}
+#else
 
 void main() {
     const uint n0 = gl_GlobalInvocationID.x * 4, m0 = gl_GlobalInvocationID.y * 4;
@@ -68,3 +103,4 @@ void main() {
             if (n0 + uint(j) < pc.N) y[m * pc.N + n0 + uint(j)] = v[j];
     }
 }
+#endif

@@ -14,6 +14,12 @@
 // variant: softplus ACT=10
 // variant: scale ACT=11
 // variant: clamp ACT=12
+// variant: erf ACT=13
+// variant: sqrt ACT=14
+// variant: neg ACT=15
+// variant: reciprocal ACT=16
+// variant: logical_not ACT=17
+// variant: pow ACT=18
 #include "activation.glsl"
 
 layout(local_size_x = 64) in;

@@ -1,5 +1,6 @@
 #include "app_window.h"
 
+#include "edit_script.h"
 #include "graph_document.h"
 #include "qml_types.h"
 
@@ -32,6 +33,8 @@ int runApp(QGuiApplication& app, const QString& designPath) {
     engine.setInitialProperties({{"document", QVariant::fromValue(&doc)}});
     engine.load(QUrl(QStringLiteral("qrc:/Archscope/App/Main.qml")));
     if (engine.rootObjects().isEmpty()) return 1;
+    // Test hook: ARCHSCOPE_EDIT_SCRIPT=FILE performs scripted edits (edit_script.h).
+    startEditScript(&doc, engine.rootObjects().first(), qEnvironmentVariable("ARCHSCOPE_EDIT_SCRIPT"));
     // ARCHSCOPE_SCREENSHOT=out.png: save the window once it has settled, then quit (docs, smoke tests).
     if (QString shot = qEnvironmentVariable("ARCHSCOPE_SCREENSHOT"); !shot.isEmpty())
         if (auto* w = qobject_cast<QQuickWindow*>(engine.rootObjects().first()))

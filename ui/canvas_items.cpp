@@ -6,6 +6,7 @@
 #include <QLineF>
 #include <QPainter>
 #include <QPainterPath>
+#include <algorithm>
 #include <cmath>
 
 namespace archscope::ui {
@@ -77,6 +78,7 @@ void EdgeLayer::paint(QPainter* p) {
         p->setPen(bad ? QColor("#ff8a8e") : kLabelText);
         p->drawText(box, Qt::AlignCenter, text);
     }
+    if (m_nodeBoxes) paintNodeBoxes(p);
     if (m_pending) {
         QPointF a = toScreen(m_pendingFrom), b = toScreen(m_pendingTo), c1, c2;
         edgeControlPoints(a, b, &c1, &c2);
@@ -87,13 +89,36 @@ void EdgeLayer::paint(QPainter* p) {
     }
 }
 
+void EdgeLayer::paintNodeBoxes(QPainter* p) {
+    const QRectF view(0, 0, width(), height());
+    const double fontPx = std::clamp(40.0 * m_zoom, 5.0, 12.0);
+    QFont font;
+    font.setPixelSize(int(fontPx));
+    font.setBold(true);
+    p->setFont(font);
+    const QFontMetricsF fm(font);
+    p->setRenderHint(QPainter::Antialiasing, false);  // axis-aligned boxes: no need
+    for (auto& r : m_doc->nodes()->rows()) {
+        QRectF box(r.x * m_zoom + m_panX, r.y * m_zoom + m_panY, NodeMetrics::width * m_zoom, r.height * m_zoom);
+        if (!box.intersects(view)) continue;
+        p->fillRect(box, r.selected ? QColor("#f0b54a") : QColor("#2b2f38"));
+        p->fillRect(QRectF(box.x(), box.y(), box.width(), NodeMetrics::header * m_zoom), r.errors.isEmpty() ? r.color.darker(135) : QColor("#e5484d"));
+        if (fontPx >= 6) {
+            p->setPen(QColor("#f2f4f8"));
+            p->drawText(box.topLeft() + QPointF(3, fontPx + 1), fm.elidedText(r.title, Qt::ElideRight, box.width() - 5));
+        }
+    }
+    p->setRenderHint(QPainter::Antialiasing, true);
+}
+
 Minimap::Minimap(QQuickItem* parent) : QQuickPaintedItem(parent) { setAntialiasing(true); }
 
 void Minimap::setDocument(GraphDocument* d) {
     if (m_doc == d) return;
     if (m_doc) disconnect(m_doc, nullptr, this, nullptr);
     m_doc = d;
-    if (d) connect(d, &GraphDocument::geometryChanged, this, [this] { update(); });
+    if (d) connect(d, &GraphDocument::geometryChanged, this, [this] { m_cacheDirty = true; update(); });
+    m_cacheDirty = true;
     emit changed();
     update();
 }
@@ -128,11 +153,21 @@ void Minimap::paint(QPainter* p) {
     QRectF w = worldArea();
     double s = scale();
     auto map = [&](QRectF r) { return QRectF(4 + (r.x() - w.x()) * s, 4 + (r.y() - w.y()) * s, r.width() * s, r.height() * s); };
-    p->setPen(Qt::NoPen);
-    for (auto& r : m_doc->nodes()->rows()) {
-        p->setBrush(r.errors.isEmpty() ? r.color : QColor("#e5484d"));
-        p->drawRoundedRect(map({r.x, r.y, NodeMetrics::width, r.height}), 1.5, 1.5);
+    const QSize px = QSize(int(width()), int(height()));
+    if (m_cacheDirty || w != m_cacheArea || m_cache.size() != px) {
+        m_cache = QImage(px, QImage::Format_ARGB32_Premultiplied);
+        m_cache.fill(Qt::transparent);
+        QPainter cp(&m_cache);
+        cp.setRenderHint(QPainter::Antialiasing);
+        cp.setPen(Qt::NoPen);
+        for (auto& r : m_doc->nodes()->rows()) {
+            cp.setBrush(r.errors.isEmpty() ? r.color : QColor("#e5484d"));
+            cp.drawRoundedRect(map({r.x, r.y, NodeMetrics::width, r.height}), 1.5, 1.5);
+        }
+        m_cacheArea = w;
+        m_cacheDirty = false;
     }
+    p->drawImage(QPointF(0, 0), m_cache);
     p->setBrush(QColor(255, 255, 255, 18));
     p->setPen(QPen(QColor("#d8dde8"), 1.2));
     p->drawRect(map(m_view));

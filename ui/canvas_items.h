@@ -4,12 +4,14 @@
 // instead of one QML object per edge), in view coordinates: screen = world *
 // zoom + pan. It culls edges outside the view, shows shape labels when zoomed
 // in enough, draws edges with shape errors in red, and the pending connection
-// while the user drags from a port. Minimap draws all node rectangles and the
+// while the user drags from a port; zoomed far out (nodeBoxes) it also draws the
+// nodes as plain boxes, so no QML delegates are needed. Minimap draws all node rectangles and the
 // visible area. Both repaint when the document's geometry changes.
 #pragma once
 
 #include "graph_document.h"
 
+#include <QImage>
 #include <QPointer>
 #include <QQuickPaintedItem>
 
@@ -27,6 +29,8 @@ class EdgeLayer : public QQuickPaintedItem {
     Q_PROPERTY(QPointF pendingTo MEMBER m_pendingTo WRITE setPendingTo NOTIFY changed)
     Q_PROPERTY(bool pendingOk MEMBER m_pendingOk WRITE setPendingOk NOTIFY changed)
     Q_PROPERTY(double gridStep MEMBER m_grid WRITE setGridStep NOTIFY changed)  // 0: no grid
+    // Overview (zoomed far out): nodes drawn here as boxes instead of QML delegates.
+    Q_PROPERTY(bool nodeBoxes MEMBER m_nodeBoxes WRITE setNodeBoxes NOTIFY changed)
 public:
     explicit EdgeLayer(QQuickItem* parent = nullptr);
     void paint(QPainter* p) override;
@@ -41,6 +45,7 @@ public:
     void setPendingTo(QPointF v) { set(m_pendingTo, v); }
     void setPendingOk(bool v) { set(m_pendingOk, v); }
     void setGridStep(double v) { set(m_grid, v); }
+    void setNodeBoxes(bool v) { set(m_nodeBoxes, v); }
     int paintedEdges() const { return m_painted; }
 
 signals:
@@ -56,6 +61,8 @@ private:
     QPointer<GraphDocument> m_doc;
     double m_zoom = 1, m_panX = 0, m_panY = 0, m_grid = 0;
     void paintGrid(QPainter* p);
+    void paintNodeBoxes(QPainter* p);
+    bool m_nodeBoxes = false;
     QString m_hoverKey;
     bool m_pending = false, m_pendingOk = true;
     QPointF m_pendingFrom, m_pendingTo;
@@ -80,6 +87,10 @@ signals:
 private:
     QPointer<GraphDocument> m_doc;
     QRectF m_view;
+    // The node boxes, drawn once per geometry change and area; panning only redraws the view rectangle.
+    QImage m_cache;
+    QRectF m_cacheArea;
+    bool m_cacheDirty = true;
     QRectF worldArea() const;
     double scale() const;
 };

@@ -328,24 +328,32 @@ void GraphDocument::autoLayout() {
     if (from != to) m_undo.push(new MoveNodesCommand(this, "Auto layout", 0, from, to));
 }
 
-bool GraphDocument::insertOnEdge(const QString& node, const QString& toNode, const QString& toPort) {
-    const Node* n = m_graph.node(s(node));
+QString GraphDocument::insertProblem(Graph& g, const std::string& node, const PortRef& to) const {
+    const Node* n = g.node(node);
     const OpDef* def = n ? OpRegistry::global().find(n->op) : nullptr;
-    auto src = m_graph.source({s(toNode), s(toPort)});
-    if (!def || def->inputs.empty() || def->outputs.empty() || !src || src->node == n->id || toNode == node) return false;
-    Graph g = m_graph;
-    PortRef in{n->id, def->inputs[0].name}, out{n->id, def->outputs[0].name}, to{s(toNode), s(toPort)};
-    g.disconnect(to);
-    QString why = connectionProblem(g, nullptr, *src, in);
+    auto src = g.source(to);
+    if (!def || def->inputs.empty() || def->outputs.empty()) return QString("\"%1\" has no input or no output").arg(q(node));
+    if (!src || src->node == node || to.node == node) return QString("\"%1\" is already on that edge").arg(q(node));
+    PortRef in{node, def->inputs[0].name}, out{node, def->outputs[0].name};
+    // Types from the current analysis: the source's dtype must fit the new node's input.
+    QString why = connectionProblem(g, &m_analysis, *src, in);
     if (why.isEmpty()) {
+        g.disconnect(to);
         g.connect(*src, in);
         why = connectionProblem(g, nullptr, out, to);
     }
+    if (why.isEmpty()) g.connect(out, to);
+    return why;
+}
+
+bool GraphDocument::insertOnEdge(const QString& node, const QString& toNode, const QString& toPort) {
+    if (!m_graph.node(s(node)) || !m_graph.source({s(toNode), s(toPort)})) return false;
+    Graph g = m_graph;
+    QString why = insertProblem(g, s(node), {s(toNode), s(toPort)});
     if (!why.isEmpty()) {
         setMessage("Cannot insert: " + why);
         return false;
     }
-    g.connect(out, to);
     pushStructural(QString("Insert %1 on %2:%3").arg(node, toNode, toPort), g, {node});
     return true;
 }
@@ -363,6 +371,14 @@ bool GraphDocument::dropOnEdge(const QString& node) {
 // ---------- selection ----------
 
 void GraphDocument::select(const QString& id, bool additive) {
+    if (id.startsWith("group:")) {  // a collapsed group's node: its members
+        QStringList ids = additive ? selection() : QStringList();
+        for (auto& gr : m_graph.groups)
+            if (q(gr.id) == id.mid(6))
+                for (auto& m : gr.nodes) ids << q(m);
+        setSelection(ids);
+        return;
+    }
     if (!additive) m_selection.clear();
     if (additive && m_selection.contains(id)) m_selection.remove(id);
     else if (m_graph.node(s(id))) m_selection.insert(id);

@@ -85,6 +85,7 @@ QVariantMap GraphDocument::portAt(double x, double y) const {
     auto& nodes = m_graph.nodes();
     for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
         const OpDef* def = reg.find(it->op);
+        if (m_memberView.count(it->id)) continue;  // hidden in a collapsed group
         if (!def || !nodeRect(*it, def).adjusted(-r, 0, r, 0).contains(x, y)) continue;
         for (int out = 0; out < 2; ++out) {
             const auto& ports = out ? def->outputs : def->inputs;

@@ -64,6 +64,7 @@ GraphDocument::GraphDocument(QObject* parent) : QObject(parent) {
     connect(&m_undo, &QUndoStack::canUndoChanged, this, &GraphDocument::undoStateChanged);
     connect(&m_undo, &QUndoStack::canRedoChanged, this, &GraphDocument::undoStateChanged);
     newDocument();
+    refreshUserBlocks();
 }
 
 GraphDocument::~GraphDocument() {
@@ -240,9 +241,11 @@ void GraphDocument::syncModels() {
     std::map<QString, QStringList> nodeErrors;
     for (auto& d : m_analysis.errors)
         if (!d.node.empty()) nodeErrors[topNode(d.node)] << q(d.message);
+    buildGroupViews();
     std::vector<NodeRow> rows;
     rows.reserve(m_graph.nodes().size());
     for (auto& n : m_graph.nodes()) {
+        if (m_memberView.count(n.id)) continue;  // drawn as its collapsed group
         const OpDef* def = reg.find(n.op);
         NodeRow r;
         r.id = q(n.id);
@@ -279,6 +282,7 @@ void GraphDocument::syncModels() {
         r.selected = m_selection.contains(r.id);
         rows.push_back(std::move(r));
     }
+    appendGroupRows(rows, nodeErrors);
     m_nodes.sync(std::move(rows));
 
     std::vector<EdgeRow> edges;
@@ -296,17 +300,19 @@ void GraphDocument::syncModels() {
 }
 
 void GraphDocument::rebuildEdgeGeometry() {
-    const OpRegistry& reg = OpRegistry::global();
     m_edgeGeom.clear();
     for (auto& r : m_edges.rows()) {
         const Node* a = m_graph.node(r.fromNode.toStdString());
         const Node* b = m_graph.node(r.toNode.toStdString());
         if (!a || !b) continue;
-        const OpDef* da = reg.find(a->op);
-        const OpDef* db = reg.find(b->op);
-        int ia = da ? std::max(0, da->outputIndex(r.fromPort.toStdString())) : 0;
-        int ib = db ? std::max(0, db->inputIndex(r.toPort.toStdString())) : 0;
-        m_edgeGeom.push_back({portPos(*a, ia, true), portPos(*b, ib, false), r.shape, r.error, r.toNode, r.toPort});
+        auto ga = m_memberView.find(a->id), gb = m_memberView.find(b->id);
+        if (ga != m_memberView.end() && gb != m_memberView.end() && ga->second == gb->second) continue;  // inside a collapsed group
+        PortRef from{a->id, r.fromPort.toStdString()}, to{b->id, r.toPort.toStdString()};
+        EdgeGeom e{edgeEnd(*a, from, true), edgeEnd(*b, to, false), r.shape, r.error, r.toNode, r.toPort};
+        // One source feeding several members of a collapsed group: one edge to the group's port.
+        if (gb != m_memberView.end() && std::any_of(m_edgeGeom.begin(), m_edgeGeom.end(), [&](const EdgeGeom& o) { return o.a == e.a && o.b == e.b; }))
+            continue;
+        m_edgeGeom.push_back(std::move(e));
     }
     emit geometryChanged();
 }
@@ -343,12 +349,13 @@ QVariantList GraphDocument::groups() const {
     const OpRegistry& reg = OpRegistry::global();
     QVariantList l;
     for (auto& gr : m_graph.groups) {
+        if (gr.collapsed) continue;  // drawn as a node (appendGroupRows)
         QRectF box;
         for (auto& id : gr.nodes)
             if (const Node* n = m_graph.node(id)) box |= nodeRect(*n, reg.find(n->op));
         if (box.isNull()) continue;
         box.adjust(-16, -34, 16, 16);
-        l << QVariantMap{{"id", q(gr.id)}, {"label", q(gr.label.empty() ? gr.id : gr.label)}, {"x", box.x()},
+        l << QVariantMap{{"id", q(gr.id)}, {"label", q(gr.label.empty() ? gr.id : gr.label)}, {"block", q(gr.block)}, {"x", box.x()},
                          {"y", box.y()},   {"width", box.width()},  {"height", box.height()}, {"count", int(gr.nodes.size())}};
     }
     return l;

@@ -31,6 +31,16 @@ struct EdgeGeom {
     QString label, error, toNode, toPort;
 };
 
+// A collapsed group as the canvas draws it: one node at the members' top-left
+// whose ports are the edges crossing the group boundary (one input per
+// outside source, one output per member output used outside).
+struct GroupView {
+    QString id;
+    QPointF pos;
+    QStringList inputs, outputs, outputShapes;
+    std::map<PortRef, int> inIndex, outIndex;  // member port -> port row of the group node
+};
+
 class GraphDocument : public QObject {
     Q_OBJECT
     Q_PROPERTY(NodeListModel* nodes READ nodes CONSTANT)
@@ -94,6 +104,30 @@ public:
     Q_INVOKABLE bool insertOnEdge(const QString& node, const QString& toNode, const QString& toPort);
     // A node without edges dropped onto an edge is inserted into it.
     Q_INVOKABLE bool dropOnEdge(const QString& node);
+    // Palette drop at world point (x, y): a "user:NAME" entry adds that block from
+    // the user library; an op inserted into the edge under the point when its
+    // ports fit (one undo step), else added free with the reason as message.
+    Q_INVOKABLE QStringList dropFromPalette(const QString& op, double x, double y);
+
+    // --- composite blocks and groups (document_blocks.cpp) ---
+    // Opens composite node `node` inline: its body (the op's expand()) replaces
+    // it as nodes "<node>.<inner>" in a new group recording the block. Returns the group id.
+    Q_INVOKABLE QString openBlock(const QString& node);
+    // Collapses group `id`: back into the composite node when it is an unedited
+    // opened block, else kept as a collapsed group (drawn as one node; it runs as its members).
+    Q_INVOKABLE bool collapseGroup(const QString& id);
+    Q_INVOKABLE bool expandGroup(const QString& id);  // a collapsed group shows its members again
+    Q_INVOKABLE bool isBlockUnedited(const QString& id) const;
+
+    // --- templates (gallery) and the user block library ---
+    Q_INVOKABLE QVariantList templateList() const;  // {name, title, paper, description, params: [...]}
+    Q_INVOKABLE bool newFromTemplate(const QString& name, const QVariantMap& params);
+    static QString userLibraryDir();  // <AppDataLocation>/blocks
+    Q_INVOKABLE void refreshUserBlocks();  // re-reads the library into the palette
+    // Saves the selection (its nodes and the edges among them) as NAME.json in the library.
+    Q_INVOKABLE bool saveSelectionAsBlock(const QString& name);
+    Q_INVOKABLE QStringList addUserBlock(const QString& name, double x, double y);  // pasted as a group
+
     Q_INVOKABLE void undo() { m_undo.undo(); }
     Q_INVOKABLE void redo() { m_undo.redo(); }
 
@@ -177,6 +211,14 @@ private:
     void autosave();
     void pushStructural(const QString& text, const Graph& after, const QStringList& select);
     void resetTo(Graph g, const QString& path);
+    std::vector<GroupView> m_groupViews;
+    std::map<std::string, size_t> m_memberView;  // hidden member -> index in m_groupViews
+    void buildGroupViews();
+    // Inserts `node` (already in `g`) into the edge feeding `to`, on `g`; "" on success, else why not.
+    QString insertProblem(Graph& g, const std::string& node, const PortRef& to) const;
+    void appendGroupRows(std::vector<NodeRow>& rows, const std::map<QString, QStringList>& nodeErrors);
+    // Where an edge end is drawn: the node's own port, or its collapsed group's.
+    QPointF edgeEnd(const Node& n, const PortRef& port, bool output) const;
 };
 
 }  // namespace archscope::ui

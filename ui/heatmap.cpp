@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <thread>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 namespace archscope::ui {
 
@@ -67,6 +71,21 @@ void renderRows(const float* d, int64_t rows, int64_t cols, QImage& img, int y0,
     }
 }
 
+// A w x h RGB32 image. Large ones (>= 4 MiB) get 2 MiB-aligned memory marked
+// for transparent huge pages: a fresh 4,096² image is 64 MiB, and touching
+// it page by page (16,384 faults of 4 KiB) cost more than colouring it
+// (docs/PERFORMANCE.md); with huge pages it is 32 faults.
+QImage newImage(int w, int h) {
+    const size_t bytes = size_t(w) * size_t(h) * 4, huge = size_t(2) << 20;
+    if (bytes < (size_t(4) << 20)) return QImage(w, h, QImage::Format_RGB32);
+    void* p = std::aligned_alloc(huge, (bytes + huge - 1) / huge * huge);
+    if (!p) return QImage(w, h, QImage::Format_RGB32);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(p, (bytes + huge - 1) / huge * huge, MADV_HUGEPAGE);
+#endif
+    return QImage(static_cast<uchar*>(p), w, h, w * 4, QImage::Format_RGB32, [](void* q) { std::free(q); }, p);
+}
+
 }  // namespace
 
 QRgb heatColor(double t) { return lut()[size_t(std::clamp(int(t * 255 + 0.5), 0, 255))]; }
@@ -80,7 +99,7 @@ QImage renderHeatmap(const float* data, int64_t rows, int64_t cols, int w, int h
 void renderHeatmapInto(QImage& img, const float* data, int64_t rows, int64_t cols, int w, int h, float vmax) {
     if (!data || rows <= 0 || cols <= 0 || w <= 0 || h <= 0) { img = QImage(); return; }
     if (vmax <= 0) vmax = *std::max_element(data, data + rows * cols);
-    if (img.size() != QSize(w, h) || img.format() != QImage::Format_RGB32) img = QImage(w, h, QImage::Format_RGB32);
+    if (img.size() != QSize(w, h) || img.format() != QImage::Format_RGB32 || !img.isDetached()) img = newImage(w, h);
     const float scale = vmax > 0 ? 255.999f / vmax : 0.f;
     // Pixel column x covers source columns [cx[x], max(cx[x] + 1, cx[x + 1])).
     std::vector<int64_t> cx(size_t(w) + 1);
@@ -115,11 +134,41 @@ void HeatmapCache::clearPrefix(const QString& prefix) {
     QMutexLocker lock(&m_mutex);
     for (auto it = m_maps.begin(); it != m_maps.end();)
         it = it.key().startsWith(prefix) ? m_maps.erase(it) : std::next(it);
+    for (auto it = m_images.begin(); it != m_images.end();)
+        it = it.key().startsWith(prefix) ? m_images.erase(it) : std::next(it);
+}
+
+void HeatmapCache::putImage(const QString& key, const QImage& img) {
+    QMutexLocker lock(&m_mutex);
+    m_images.insert(key, img);
+}
+
+QImage HeatmapCache::image(const QString& key) const {
+    QMutexLocker lock(&m_mutex);
+    return m_images.value(key);
+}
+
+QImage HeatmapProvider::render(const std::shared_ptr<const HeatmapData>& map, int w, int h) {
+    QMutexLocker lock(&m_mutex);
+    for (size_t i = 0; i < m_recent.size(); ++i)
+        if (m_recent[i].map == map && m_recent[i].size == QSize(w, h)) {
+            Rendered r = m_recent[i];
+            m_recent.erase(m_recent.begin() + long(i));
+            m_recent.push_back(r);
+            return r.image;
+        }
+    lock.unlock();
+    QImage img = renderHeatmap(map->values.data(), map->rows, map->cols, w, h, map->vmax);
+    lock.relock();
+    if (m_recent.size() >= kRecent) m_recent.erase(m_recent.begin());
+    m_recent.push_back({map, QSize(w, h), img});
+    return img;
 }
 
 QImage HeatmapProvider::requestImage(const QString& id, QSize* size, const QSize& requested) {
     auto map = HeatmapCache::global().get(id.section('?', 0, 0));
-    QImage img;
+    QImage img = map ? QImage() : HeatmapCache::global().image(id);
+    if (!img.isNull() && requested.isValid() && !requested.isEmpty()) img = img.scaled(requested);
     if (map && id.contains("?row=")) {
         // One query row laid out on the g x g patch grid (a leading CLS column is skipped).
         const int64_t row = id.section("?row=", 1).toLongLong();
@@ -131,7 +180,7 @@ QImage HeatmapProvider::requestImage(const QString& id, QSize* size, const QSize
         int w = int(std::min<int64_t>(map->cols, 4096)), h = int(std::min<int64_t>(map->rows, 4096));
         if (requested.width() > 0) w = requested.width();
         if (requested.height() > 0) h = requested.height();
-        img = renderHeatmap(map->values.data(), map->rows, map->cols, w, h, map->vmax);
+        img = render(map, w, h);
     }
     if (img.isNull()) {
         img = QImage(1, 1, QImage::Format_RGB32);

@@ -41,18 +41,35 @@ public:
     void put(const QString& key, std::shared_ptr<const HeatmapData> map);
     std::shared_ptr<const HeatmapData> get(const QString& key) const;
     void clearPrefix(const QString& prefix);
+    // Plain pictures served by the same provider (a session's input image).
+    void putImage(const QString& key, const QImage& img);
+    QImage image(const QString& key) const;
 
 private:
     mutable QMutex m_mutex;
     QHash<QString, std::shared_ptr<const HeatmapData>> m_maps;
+    QHash<QString, QImage> m_images;
 };
 
 // "image://heatmap/<key>": the cached map at its own size (capped at 4096),
-// or at the requested sourceSize (thumbnails).
+// or at the requested sourceSize (thumbnails). The last few rendered images
+// are kept (implicitly shared, keyed by map and size), so showing a map
+// again (switching heads back, re-layout) costs nothing.
 class HeatmapProvider : public QQuickImageProvider {
 public:
     HeatmapProvider() : QQuickImageProvider(QQuickImageProvider::Image) {}
     QImage requestImage(const QString& id, QSize* size, const QSize& requested) override;
+
+private:
+    struct Rendered {
+        std::shared_ptr<const HeatmapData> map;
+        QSize size;
+        QImage image;
+    };
+    QMutex m_mutex;
+    std::vector<Rendered> m_recent;  // most recent last, at most kRecent
+    static constexpr size_t kRecent = 4;
+    QImage render(const std::shared_ptr<const HeatmapData>& map, int w, int h);
 };
 
 }  // namespace archscope::ui

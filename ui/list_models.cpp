@@ -163,7 +163,17 @@ PaletteModel::PaletteModel(QObject* parent) : QAbstractListModel(parent) {
     for (auto* d : OpRegistry::global().all())
         m_all.push_back({QString::fromStdString(d->id), QString::fromStdString(d->displayName),
                          QString::fromStdString(d->category), QString::fromStdString(d->doc)});
+    m_registryCount = m_all.size();
     for (size_t i = 0; i < m_all.size(); ++i) m_visible.push_back(int(i));
+}
+
+void PaletteModel::setUserBlocks(const QStringList& names, const QStringList& docs) {
+    beginResetModel();
+    m_all.resize(m_registryCount);
+    for (qsizetype i = 0; i < names.size(); ++i)
+        m_all.push_back({"user:" + names[i], names[i], "My blocks", i < docs.size() ? docs[i] : QString()});
+    refilter();
+    endResetModel();
 }
 
 int PaletteModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_visible.size()); }
@@ -177,7 +187,7 @@ QVariant PaletteModel::data(const QModelIndex& index, int role) const {
     case OpRole: return e.op;
     case CategoryRole: return e.category;
     case DocRole: return e.doc;
-    case ColorRole: return categoryColor(e.category);
+    case ColorRole: return e.op.startsWith("user:") ? QColor("#c9a467") : categoryColor(e.category);
     default: return {};
     }
 }
@@ -190,16 +200,20 @@ void PaletteModel::setFilter(const QString& f) {
     if (f == m_filter) return;
     m_filter = f;
     beginResetModel();
+    refilter();
+    endResetModel();
+    emit filterChanged();
+}
+
+void PaletteModel::refilter() {
     m_visible.clear();
-    QString t = f.trimmed();
+    QString t = m_filter.trimmed();
     for (size_t i = 0; i < m_all.size(); ++i) {
         const Entry& e = m_all[i];
         if (t.isEmpty() || e.op.contains(t, Qt::CaseInsensitive) || e.name.contains(t, Qt::CaseInsensitive) ||
             e.category.contains(t, Qt::CaseInsensitive) || e.doc.contains(t, Qt::CaseInsensitive))
             m_visible.push_back(int(i));
     }
-    endResetModel();
-    emit filterChanged();
 }
 
 QString PaletteModel::opAt(int row) const {

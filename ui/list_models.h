@@ -97,6 +97,8 @@ public:
     Q_INVOKABLE QString opAt(int row) const;
     // Row that best matches the filter text: exact id or name, else a prefix, else 0.
     Q_INVOKABLE int bestRow() const;
+    // Blocks of the user library, listed under "My blocks" as ops "user:NAME".
+    void setUserBlocks(const QStringList& names, const QStringList& docs);
 
 signals:
     void filterChanged();
@@ -104,6 +106,8 @@ signals:
 private:
     struct Entry { QString op, name, category, doc; };
     std::vector<Entry> m_all;
+    size_t m_registryCount = 0;  // m_all = registry ops, then user blocks
+    void refilter();
     std::vector<int> m_visible;
     QString m_filter;
 };

@@ -74,6 +74,7 @@ bool ProfileModel::loadSession(int id) {
     buildNodeStats();
     buildAttention();
     buildTensors();
+    buildInputs();
     buildCompare();
     buildOverlay();
     emit sessionChanged();

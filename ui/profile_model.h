@@ -30,6 +30,14 @@ class ProfileModel : public QObject {
     Q_PROPERTY(QVariantList nodeStats READ nodeStats NOTIFY sessionChanged)
     Q_PROPERTY(QVariantList attentionLayers READ attentionLayers NOTIFY sessionChanged)
     Q_PROPERTY(QVariantList tensors READ tensors NOTIFY sessionChanged)
+    // MoE router loads: [{node, top, port, tokens, experts, counts: [..], fractions: [..]}]
+    Q_PROPERTY(QVariantList routers READ routers NOTIFY sessionChanged)
+    // Vocabulary strings of the session's token input (batch element 0), [] without a vocabulary.
+    Q_PROPERTY(QStringList tokenLabels READ tokenLabels NOTIFY sessionChanged)
+    // "image://heatmap/" key of the session's input image thumbnail, "" when none.
+    Q_PROPERTY(QString inputImageKey READ inputImageKey NOTIFY sessionChanged)
+    // True when the session's input was token ids (a language model): no patch grid then.
+    Q_PROPERTY(bool tokenInput READ tokenInput NOTIFY sessionChanged)
     Q_PROPERTY(QString overlayMode READ overlayMode WRITE setOverlayMode NOTIFY overlayChanged)
     Q_PROPERTY(QVariantMap overlay READ overlay NOTIFY overlayChanged)
     Q_PROPERTY(QVariantMap legend READ legend NOTIFY overlayChanged)
@@ -47,6 +55,11 @@ public:
     Q_INVOKABLE bool openIfExists(const QString& path);  // false, quietly, when there is no such file
     Q_INVOKABLE void reload();                   // re-reads the list (after a run)
     Q_INVOKABLE bool loadSession(int id);        // 0 or -1 = newest
+    // Opens the store at `storePath` (when it exists) and loads the newest
+    // session of THIS design: same content hash as `document`'s graph, else
+    // same design file path; none (an empty view) when the store only holds
+    // other designs. False, quietly, when there is no store file.
+    Q_INVOKABLE bool openForDesign(const QString& storePath, QObject* document);
     Q_INVOKABLE bool loadCompare(int id);        // 0 clears the comparison
     // Sparsity detail of a node ("blk" matches "blk/inner" too): the first
     // f32 output's {node, port, bins: [counts], absmax, zero, nearZero,
@@ -65,6 +78,10 @@ public:
     QVariantList nodeStats() const { return m_nodeStats; }
     QVariantList attentionLayers() const { return m_layers; }
     QVariantList tensors() const { return m_tensors; }
+    QVariantList routers() const { return m_routers; }
+    QStringList tokenLabels() const { return m_tokenLabels; }
+    QString inputImageKey() const { return m_inputImage; }
+    bool tokenInput() const { return m_tokenInput; }
     QString overlayMode() const { return m_mode; }
     void setOverlayMode(const QString& m);
     QVariantMap overlay() const { return m_overlay; }
@@ -87,13 +104,17 @@ private:
     std::unique_ptr<Database> m_db;
     QString m_path, m_mode = "time", m_error;
     std::unique_ptr<SessionRecord> m_cur, m_cmp;
-    QVariantList m_sessions, m_nodeStats, m_layers, m_tensors, m_compareRows, m_sweeps;
+    QVariantList m_sessions, m_nodeStats, m_layers, m_tensors, m_compareRows, m_sweeps, m_routers;
+    QStringList m_tokenLabels;
+    QString m_inputImage;
+    bool m_tokenInput = false;
     QVariantMap m_overlay, m_legend, m_diff;
 
     bool fail(const std::string& msg);
     void buildNodeStats();
     void buildAttention();
     void buildTensors();
+    void buildInputs();  // routers, token labels, input image (profile_inputs.cpp)
     void buildOverlay();
     void buildCompare();
     void buildSweeps();

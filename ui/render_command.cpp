@@ -66,6 +66,8 @@ QString loadProfile(const RenderArgs& r, ProfileModel* p) {
     if (r.view == "attention" && p->attentionLayers().isEmpty())
         return "session " + sid + " has no attention maps (profile a design with attention, with --probe attention)";
     if (r.view == "sparsity" && p->tensors().isEmpty()) return "session " + sid + " has no sparsity data (profile with --probe sparsity)";
+    if (r.view == "moe" && p->routers().isEmpty())
+        return "session " + sid + " has no MoE router loads (profile a design with a MoE router, with --probe sparsity)";
     return {};
 }
 
@@ -89,7 +91,8 @@ QString loadDesign(const RenderArgs& r, const ProfileModel& p, GraphDocument* do
 QString viewUrl(const QString& view) {
     static const QMap<QString, QString> files{{"graph", "Graph/GraphView"},         {"latency", "Profiling/LatencyView"},
                                               {"timeline", "Profiling/TimelineView"}, {"attention", "Profiling/AttentionView"},
-                                              {"sparsity", "Profiling/SparsityView"}, {"compare", "Profiling/CompareView"},
+                                              {"sparsity", "Profiling/SparsityView"}, {"moe", "Profiling/RouterView"},
+                                              {"compare", "Profiling/CompareView"},
                                               {"sweep", "Profiling/SweepView"}};
     return "qrc:/Archscope/" + files.value(view) + ".qml";
 }

@@ -4,7 +4,7 @@ namespace archscope::ui {
 
 namespace {
 
-const QStringList kViews{"graph", "latency", "timeline", "attention", "sparsity", "compare", "sweep"};
+const QStringList kViews{"graph", "latency", "timeline", "attention", "sparsity", "moe", "compare", "sweep"};
 
 // Whole number in [lo, hi], or "last" (0) where allowed.
 bool toInt(const QString& v, int lo, int hi, int* out, bool lastOk = false) {
@@ -36,7 +36,7 @@ QString renderUsage() {
            "                        [--node N] [--layer L] [--head H] [--color time|share|gflops|memory]\n"
            "                        [--format png|svg] [--width W] [--height H]\n\n"
            "Draws one of the GUI's views to a picture without a display (the same QML as the window).\n"
-           "VIEW: graph, latency (graph coloured by the session), timeline, attention, sparsity,\n"
+           "VIEW: graph, latency (graph coloured by the session), timeline, attention, sparsity, moe,\n"
            "compare (--session A against --compare B), sweep. Every view but graph reads the profile\n"
            "store --db; FILE defaults to the session's design snapshot. --node selects a node (the\n"
            "views show it), --layer/--head pick the attention map. --format svg writes the graph or\n"

@@ -7,7 +7,9 @@
 // thread), wraps the backend to report progress after each graph execution
 // and to stop at the next one when cancel() is called; a cancelled run
 // writes nothing. Results of a stale run id are dropped. On success the
-// ProfileModel (if given) reloads and shows the new session.
+// ProfileModel (if given) reloads and shows the new session. A sweep writes
+// one session per value (linked by one sweep row); cancelling it keeps the
+// sessions already written, like a killed `archscope profile --sweep`.
 #pragma once
 
 #include <QObject>
@@ -33,6 +35,11 @@ class RunController : public QObject {
     Q_PROPERTY(QString probes MEMBER m_probes NOTIFY settingsChanged)    // "all", "none", "latency,attention"
     Q_PROPERTY(QVariantMap bindings MEMBER m_bindings NOTIFY settingsChanged)  // size overrides {"T": 64}
     Q_PROPERTY(QString dbPath MEMBER m_dbPath NOTIFY settingsChanged)   // "" = beside the design file
+    // Sweep: "" = one session; a size ("T") or NODE.ATTR, over sweepValues ("128,256,512").
+    Q_PROPERTY(QString sweepName MEMBER m_sweepName NOTIFY settingsChanged)
+    Q_PROPERTY(QString sweepValues MEMBER m_sweepValues NOTIFY settingsChanged)
+    // Token strings for token-id inputs: a file or "bytes"; "" = the design's metadata "vocabulary".
+    Q_PROPERTY(QString vocabPath MEMBER m_vocabPath NOTIFY settingsChanged)
     Q_PROPERTY(bool running READ running NOTIFY runningChanged)
     Q_PROPERTY(double progress READ progress NOTIFY progressChanged)    // 0..1
     Q_PROPERTY(QString status READ status NOTIFY progressChanged)
@@ -63,8 +70,8 @@ signals:
     void cancelRequested();
 
 private:
-    QString m_backend = "cpu", m_probes = "all", m_dbPath, m_status, m_jobDb;
-    int m_device = -1, m_repeat = 10, m_warmup = 2, m_runId = 0, m_lastSession = 0;
+    QString m_backend = "cpu", m_probes = "all", m_dbPath, m_status, m_jobDb, m_sweepName, m_sweepValues, m_vocabPath;
+    int m_device = -1, m_repeat = 10, m_warmup = 2, m_runId = 0, m_lastSession = 0, m_jobSweep = 0;
     QVariantMap m_bindings;
     mutable std::optional<QVariantList> m_devices;  // listed once, on first use
     bool m_running = false;

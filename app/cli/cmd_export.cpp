@@ -84,13 +84,13 @@ int exportSession(const Args& args, std::ostream& out, std::ostream& err) {
 }  // namespace
 
 Command cmd_export() {
-    return {"export", "export a design (onnx, pytorch, safetensors) or a profiling session (trace, csv)",
+    return {"export", "export a design (onnx, pytorch, safetensors, svg, png) or a profiling session (trace, csv)",
             std::string("usage: archscope export --db DB SESSION --format trace|csv -o OUT\n\n"
             "  trace   Chrome trace-event JSON (open in ui.perfetto.dev): one event per node, median times\n"
             "  csv     per-node rows with a header\n"
             "SESSION is an id from `archscope sessions` or \"last\".\n\n") + kDesignExportUsage,
             [](const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
-                Args args(argv, {"--json"}, {"--db", "--format", "--output", "--weights", "--seed", "--set", "--max-elements"});
+                Args args(argv, {"--json"}, {"--db", "--format", "--output", "--weights", "--seed", "--set", "--max-elements", "--scale"});
                 if (!args.ok()) { err << "archscope export: " << args.error() << "\n"; return 2; }
                 if (!args.has("--format")) { err << "archscope export: --format is required (trace or csv for a session)\n"; return 2; }
                 if (args.has("--db")) return exportSession(args, out, err);

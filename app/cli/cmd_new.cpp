@@ -23,7 +23,7 @@ Command cmd_new() {
                 const std::string file = args.value("--output");
                 if (file.empty()) { err << "archscope new: missing -o FILE (where to write the design)\n"; return 2; }
                 const TemplateDef* t = findTemplate(args.positional()[0]);
-                if (!t) { err << "archscope new: unknown template \"" << args.positional()[0] << "\"; templates: " << templateNames() << "\n"; return 2; }
+                if (!t) { err << "archscope new: " << unknownTemplateText(args.positional()[0]) << "\n"; return 2; }
                 std::map<std::string, std::string> overrides;
                 for (auto& s : args.values("--set")) {
                     auto eq = s.find('=');

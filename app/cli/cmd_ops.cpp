@@ -2,6 +2,7 @@
 #include "cli/cli.h"
 #include "cli/common.h"
 #include "core/registry.h"
+#include "runtime/vulkan/kernel.h"
 
 namespace archscope::cli {
 
@@ -37,7 +38,7 @@ Command cmd_ops() {
                         for (auto& p : d->outputs) outs.push_back({{"name", p.name}, {"type", portTypeStr(p.type)}, {"doc", p.doc}});
                         for (auto& a : d->attrs) attrs.push_back(attrJson(a));
                         arr.push_back({{"id", d->id}, {"name", d->displayName}, {"category", d->category}, {"doc", d->doc},
-                                       {"inputs", ins}, {"outputs", outs}, {"attrs", attrs}, {"vulkan", d->vulkan != nullptr},
+                                       {"inputs", ins}, {"outputs", outs}, {"attrs", attrs}, {"vulkan", vk::findKernel(d->id) != nullptr},
                                        {"plugin", d->plugin}});
                     }
                     out << arr.dump(2) << "\n";

@@ -13,8 +13,10 @@ json recordJson(const PluginRecord& r) {
     json ops = json::array();
     for (auto& o : r.ops)
         ops.push_back({{"id", o.id}, {"name", o.displayName}, {"category", o.category}, {"composite", o.composite}, {"vulkan", o.vulkan}});
+    json tmpls = json::array();
+    for (auto& [name, title] : r.templates) tmpls.push_back({{"name", name}, {"title", title}});
     return {{"name", r.name}, {"version", r.version}, {"description", r.description}, {"path", r.path}, {"source", r.source},
-            {"status", r.status}, {"error", r.error}, {"ops", ops}};
+            {"status", r.status}, {"error", r.error}, {"ops", ops}, {"templates", tmpls}};
 }
 
 void printText(const std::vector<PluginRecord>& recs, std::ostream& out) {
@@ -28,6 +30,7 @@ void printText(const std::vector<PluginRecord>& recs, std::ostream& out) {
                 std::string kinds = o.composite ? "composite" : o.vulkan ? "cpu, vulkan" : "cpu";
                 out << "  " << std::left << std::setw(22) << o.id << std::setw(28) << o.displayName << "[" << kinds << "]\n";
             }
+            for (auto& [name, title] : r.templates) out << "  " << std::left << std::setw(22) << name << title << "  [template]\n";
         } else {
             out << (r.status == "shadowed" ? "shadowed" : "error") << "  (" << r.source << ") " << r.error << "\n";
         }

@@ -5,7 +5,10 @@
 #include "cli/session_util.h"
 #include "graph/design_io.h"
 #include "interop/design_loader.h"
+#include "interop/npy.h"
+#include "probes/inputs.h"
 #include "probes/profiler.h"
+#include "probes/sweep.h"
 #include "store/sha256.h"
 
 #include <filesystem>
@@ -19,12 +22,16 @@ namespace {
 constexpr const char* kCmd = "profile";
 
 struct Setup {
-    std::string file;
+    std::string file, designPath;  // as given; absolute
     Graph graph;
     std::string designJson, designHash, designName;
     AnalyzeOptions analyze;
     std::string sweepName;
+    SweepTarget sweep;                 // a size or NODE.ATTR
     std::vector<int64_t> sweepValues;  // empty: one session
+    std::vector<Graph> graphs;         // the design of each session (differs for attribute sweeps)
+    std::map<std::string, Tensor> inputs;  // --input NAME=FILE.npy
+    std::vector<std::string> vocab;        // --vocab or the design's "vocabulary" metadata
     ProbeOptions options;
     uint64_t seed = 0;
     WeightStore weights;  // from --weights or the design's sidecar file
@@ -78,7 +85,37 @@ int parseOptions(const Args& args, Setup* s, std::ostream& err) {
         err << "archscope profile: --max-elements must be a positive integer\n";
         return 2;
     }
-    if (args.has("--sweep")) return parseSweep(args.value("--sweep"), s, err);
+    if (args.has("--sweep")) {
+        if (int rc = parseSweep(args.value("--sweep"), s, err)) return rc;
+        if (!parseSweepTarget(s->graph, s->sweepName, &s->sweep, &msg)) { err << "archscope profile: " << s->file << ": " << msg << "\n"; return 2; }
+    }
+    return 0;
+}
+
+// --input NAME=FILE.npy (checked against the design), --vocab FILE|bytes or
+// the design's metadata "vocabulary" (a path relative to the design, or "bytes").
+int parseInputsAndVocab(const Args& args, Setup* s, std::ostream& err) {
+    std::string msg;
+    for (auto& spec : args.values("--input")) {
+        auto eq = spec.find('=');
+        if (eq == std::string::npos) { err << "archscope profile: --input expects NAME=FILE.npy, got \"" << spec << "\"\n"; return 2; }
+        std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
+        const Node* n = s->graph.node(name);
+        if (!n || n->op != "input") { err << "archscope profile: --input " << name << ": " << s->file << " has no input node \"" << name << "\"\n"; return 2; }
+        Tensor t;
+        if (!readNpy(path, &t, &msg)) { err << "archscope profile: --input " << name << ": " << msg << "\n"; return 2; }
+        s->inputs[name] = std::move(t);
+    }
+    std::string vocab = args.value("--vocab");
+    if (vocab.empty()) {
+        auto it = s->graph.metadata.find("vocabulary");
+        if (it != s->graph.metadata.end() && !it->second.empty())
+            vocab = it->second == "bytes" ? it->second : (std::filesystem::path(s->file).parent_path() / it->second).string();
+    }
+    if (!vocab.empty() && !probes::loadVocabulary(vocab, &s->vocab, &msg)) {
+        err << "archscope profile: " << msg << (args.has("--vocab") ? "" : " (from the design's metadata \"vocabulary\")") << "\n";
+        return 2;
+    }
     return 0;
 }
 
@@ -87,6 +124,9 @@ int loadSetup(const Args& args, Setup* s, std::ostream& err) {
     LoadResult lr = loadAnyDesign(s->file, &s->graph);  // .onnx is imported on the fly
     if (!lr.ok) { err << "archscope profile: " << lr.error << "\n"; return 2; }
     if (int rc = parseOptions(args, s, err)) return rc;
+    if (int rc = parseInputsAndVocab(args, s, err)) return rc;
+    std::error_code ec;
+    s->designPath = std::filesystem::absolute(s->file, ec).lexically_normal().string();
     s->designJson = serializeDesign(s->graph);
     s->designHash = sha256Hex(s->designJson);
     auto name = s->graph.metadata.find("name");
@@ -102,12 +142,14 @@ int loadSetup(const Args& args, Setup* s, std::ostream& err) {
 }
 
 // Analyses every sweep value up front, so a bad size is reported before any run.
-int analyzeAll(const Setup& s, std::vector<Analysis>* out, std::ostream& err) {
+int analyzeAll(Setup& s, std::vector<Analysis>* out, std::ostream& err) {
     std::vector<int64_t> values = s.sweepValues.empty() ? std::vector<int64_t>{0} : s.sweepValues;
+    s.graphs.reserve(values.size());
     for (int64_t v : values) {
         AnalyzeOptions o = s.analyze;
-        if (!s.sweepValues.empty()) o.bindings[s.sweepName] = v;
-        out->push_back(analyze(s.graph, o));
+        s.graphs.push_back(s.graph);
+        if (!s.sweepValues.empty()) applySweepValue(s.sweep, v, &s.graphs.back(), &o);
+        out->push_back(analyze(s.graphs.back(), o));
         if (!out->back().ok()) {
             std::string where = s.sweepValues.empty() ? "" : " (" + s.sweepName + "=" + std::to_string(v) + ")";
             for (auto& d : out->back().errors) err << s.file << where << ": " << d.message << "\n";
@@ -126,12 +168,14 @@ bool ceilingsFor(Backend& backend, const DeviceInfo& dev, const Setup& s, Profil
     return true;
 }
 
-SessionRecord profileOne(Setup& s, const Analysis& a, Backend& backend, const DeviceInfo& dev, const Ceilings& c) {
+SessionRecord profileOne(Setup& s, size_t k, const Analysis& a, Backend& backend, const DeviceInfo& dev, const Ceilings& c) {
     SessionRecord rec;
     SessionInfo& i = rec.info;
-    i.designHash = s.designHash;
+    const Graph& g = s.graphs[k];
+    i.designJson = s.sweep.isAttribute() ? serializeDesign(g) : s.designJson;
+    i.designHash = s.sweep.isAttribute() ? sha256Hex(i.designJson) : s.designHash;
     i.designName = s.designName;
-    i.designJson = s.designJson;
+    i.designPath = s.designPath;
     i.backend = backend.name();
     i.device = dev.name;
     i.driver = dev.driver;
@@ -145,7 +189,7 @@ SessionRecord profileOne(Setup& s, const Analysis& a, Backend& backend, const De
     WeightStore weights = s.weights;
     std::string msg;
     bool ok = weights.materialize(a, s.seed, &msg);
-    if (ok) ok = runProfile({&s.graph, &a, &weights, &backend, s.seed, s.options, c}, &rec.data, &msg);
+    if (ok) ok = runProfile({&g, &a, &weights, &backend, s.seed, s.options, c, s.inputs, s.vocab}, &rec.data, &msg);
     i.status = ok ? "ok" : "failed";
     i.error = ok ? "" : msg;
     i.totalMs = rec.data.totalMedianMs;
@@ -169,7 +213,7 @@ int runAll(Setup& s, const std::vector<Analysis>& analyses, const Args& args, st
     json sessions = json::array();
     int rc = 0;
     for (size_t k = 0; k < analyses.size(); ++k) {
-        SessionRecord rec = profileOne(s, analyses[k], *backend, dev, c);
+        SessionRecord rec = profileOne(s, k, analyses[k], *backend, dev, c);
         rec.info.sweepId = sweep.id;
         rec.info.sweepValue = s.sweepValues.empty() ? 0 : s.sweepValues[k];
         if (!store.writeSession(rec, &msg)) { err << "archscope profile: " << msg << "\n"; return 1; }
@@ -191,19 +235,25 @@ Command cmd_profile() {
     return {"profile", "profile a design (latency, attention, sparsity, outliers, memory) into a store",
             std::string("usage: archscope profile FILE --db DB [--backend cpu|vulkan] [--repeat N] [--warmup N]\n"
                         "                         [--probe latency,attention,sparsity,outliers,memory|all|none]\n"
-                        "                         [--sweep NAME=V1,V2,...] [--eps E] [--seed N] [--set NAME=V ...] [--json]\n\n"
+                        "                         [--sweep NAME=V1,V2,...] [--eps E] [--seed N] [--set NAME=V ...] [--json]\n"
+                        "                         [--input NAME=X.npy ...] [--vocab FILE|bytes]\n\n"
                         "Runs the design WARMUP + REPEAT times and stores per-node median/p95 times and the probes as a\n"
                         "session in the SQLite file DB (created if missing). --sweep binds size NAME to each value in turn\n"
-                        "and writes one session per value, linked to one sweep. --probe none keeps timestamps only.\n\n"
+                        "and writes one session per value, linked to one sweep; NAME may also be NODE.ATTR, an integer\n"
+                        "attribute of a node (e.g. layer0.heads). --probe none keeps timestamps only.\n\n"
                         "  --db DB             profile store (one file per project)\n"
                         "  --no-fuse           Vulkan: no kernel fusion (probe runs are never fused: they keep every tensor)\n"
                         "  --repeat N          timed runs (default 10); --warmup N untimed runs first (default 2)\n"
                         "  --probe LIST        probes to run (default all)\n"
                         "  --eps E             near-zero threshold of the sparsity probe (default 1e-3)\n"
-                        "  --weights W         safetensors weights (default: the design's sidecar file)\n") + kMemoryOption + kDesignOptions,
+                        "  --weights W         safetensors weights (default: the design's sidecar file)\n"
+                        "  --input NAME=X.npy  feed input node NAME from a file (default: generated from the seed)\n"
+                        "  --vocab FILE|bytes  token strings for token-id inputs (text: one per line; JSON array or\n"
+                        "                      {\"token\": id}; bytes: id = byte); default: the design's metadata\n"
+                        "                      \"vocabulary\". Stored with the session to label attention maps\n") + kMemoryOption + kDesignOptions,
             [](const std::vector<std::string>& argv, std::ostream& out, std::ostream& err) {
                 Args args(argv, {"--no-fuse"}, {"--db", "--backend", "--device", "--repeat", "--warmup", "--probe", "--sweep", "--eps", "--seed",
-                                     "--weights", "--set", "--max-elements", "--max-memory"});
+                                     "--weights", "--set", "--max-elements", "--max-memory", "--input", "--vocab"});
                 if (!args.ok() || args.positional().size() != 1) {
                     err << "archscope profile: " << (args.ok() ? "expected one FILE" : args.error()) << "\n";
                     return 2;

@@ -36,6 +36,22 @@ json tensorJson(const TensorStats& t, bool full) {
     return j;
 }
 
+json routerJson(const RouterLoad& l) {
+    return {{"node", l.node}, {"port", l.port}, {"tokens", l.tokens}, {"counts", l.counts}, {"fractions", l.fractions}};
+}
+
+json inputJson(const InputSample& in) {
+    json j{{"node", in.node}, {"kind", in.kind}};
+    if (in.kind == "tokens") {
+        j["tokens"] = in.tokens;
+        if (!in.labels.empty()) j["labels"] = in.labels;
+    } else {
+        j["width"] = in.width;
+        j["height"] = in.height;
+    }
+    return j;
+}
+
 json sessionJson(const SessionRecord& r, bool full) {
     json j = sessionInfoJson(r.info);
     j["ceilings"] = {{"gflops", r.data.ceilings.gflops}, {"gbps", r.data.ceilings.gbps}};
@@ -49,6 +65,10 @@ json sessionJson(const SessionRecord& r, bool full) {
     j["nodes"] = nodes;
     j["attention"] = att;
     j["tensors"] = tensors;
+    j["routers"] = json::array();
+    for (auto& l : r.data.routers) j["routers"].push_back(routerJson(l));
+    j["inputs"] = json::array();
+    for (auto& in : r.data.inputs) j["inputs"].push_back(inputJson(in));
     if (full) j["design"] = json::parse(r.info.designJson, nullptr, false);
     return j;
 }
@@ -81,6 +101,19 @@ void printProbes(const SessionRecord& r, std::ostream& out) {
                 << t.absmax;
         if (t.hasChannels) out << ", outlier channels " << t.outlierChannels.size() << "/" << t.channelAbsmax.size();
         out << "\n";
+    }
+    if (!r.data.routers.empty()) out << "\nMoE router load (tokens per expert; share of the tokens):\n";
+    for (auto& l : r.data.routers) {
+        out << "  " << std::left << std::setw(28) << (l.node + "." + l.port) << std::right << l.tokens << " tokens:";
+        for (size_t e = 0; e < l.counts.size(); ++e)
+            out << " e" << e << "=" << l.counts[e] << " (" << std::setprecision(1) << l.fractions[e] * 100 << "%)";
+        out << "\n";
+    }
+    for (auto& in : r.data.inputs) {
+        if (in.kind == "image") { out << "\ninput " << in.node << ": image, " << in.width << "x" << in.height << " thumbnail stored\n"; continue; }
+        out << "\ninput " << in.node << ": " << in.tokens.size() << " tokens" << (in.labels.empty() ? " (no vocabulary)" : "") << ":";
+        for (size_t t = 0; t < in.tokens.size() && t < 32; ++t) out << " " << (in.labels.empty() ? std::to_string(in.tokens[t]) : in.labels[t]);
+        out << (in.tokens.size() > 32 ? " ..." : "") << "\n";
     }
 }
 

@@ -30,7 +30,7 @@ Command cmd_templates() {
                 if (!args.positional().empty()) {
                     const TemplateDef* t = findTemplate(args.positional()[0]);
                     if (!t) {
-                        err << "archscope templates: unknown template \"" << args.positional()[0] << "\"; templates: " << templateNames() << "\n";
+                        err << "archscope templates: " << unknownTemplateText(args.positional()[0]) << "\n";
                         return 2;
                     }
                     list = {t};
@@ -41,7 +41,7 @@ Command cmd_templates() {
                         json ps = json::array();
                         for (auto& p : t->params) ps.push_back(paramJson(p));
                         arr.push_back({{"name", t->name}, {"title", t->title}, {"paper", t->paper}, {"description", t->description},
-                                       {"params", ps}, {"weights", bool(t->weights)}});
+                                       {"params", ps}, {"weights", bool(t->weights)}, {"plugin", t->plugin}});
                     }
                     out << arr.dump(2) << "\n";
                     return 0;
@@ -49,6 +49,7 @@ Command cmd_templates() {
                 for (auto* t : list) {
                     out << t->name << std::string(t->name.size() < 18 ? 18 - t->name.size() : 1, ' ') << t->title << "\n";
                     out << "    paper: " << t->paper << "\n";
+                    if (!t->plugin.empty()) out << "    plugin: " << t->plugin << "\n";
                     if (list.size() == 1) out << "    " << t->description << "\n";
                     for (auto& p : t->params) {
                         out << "    " << p.name << " = " << attrValueStr(p.def);

@@ -51,6 +51,7 @@ json sessionInfoJson(const SessionInfo& s) {
            {"node_count", s.nodeCount}, {"total_ms", s.totalMs}};
     j["sweep_id"] = s.sweepId ? json(s.sweepId) : json(nullptr);
     j["sweep_value"] = s.sweepId ? json(s.sweepValue) : json(nullptr);
+    j["design_path"] = s.designPath;
     return j;
 }
 

@@ -59,7 +59,7 @@ const OpDef& op_ffn() {
         d.attrs = {attrInt("d_model", 64, 1, 1 << 20, "output width"),
                    attrInt("hidden", 256, 1, 1 << 22, "hidden width"),
                    attrEnum("act", "gelu", {"relu", "gelu", "gelu_tanh", "silu", "swiglu", "geglu", "glu", "bilinear"},
-                            "activation; swiglu/geglu/glu/bilinear add a gate projection"),
+                            "activation; swiglu/geglu/glu/bilinear add a gate projection (glu: sigmoid-gated, the GLU-MLP of Activator)"),
                    attrBool("bias", true, "biases on the projections (LLaMA: false)"),
                    attrInt("topk", 0, 0, 1 << 22, "> 0: keep only the topk largest hidden activations per token"),
                    attrInt("nested", 0, 0, 1 << 22, "> 0: MatFormer sub-model using the first `nested` hidden units")};

@@ -1,5 +1,8 @@
 // mha: multi-head attention as a composite block (self or cross, causal or
-// windowed, GQA/MQA, RoPE/ALiBi, output gate, clipped softmax).
+// windowed, GQA/MQA, RoPE/ALiBi, output gate, clipped softmax, KV cache).
+// KV cache (cache = true): k = [past_k; k_new], v = [past_v; v_new] along T, and the
+// positions of RoPE, masks and ALiBi start at offset + P (P = past length); present_k/v
+// are the concatenated cache for the next step. Without cache they are this pass's k/v.
 //   q = x Wq^T [B, Tq, H*Dh],  k = kv Wk^T, v = kv Wv^T [B, Tk, Hkv*Dh]   (kv = x unless cross)
 //   heads: [B, T, H*Dh] -> unflatten -> permute -> [B, H, T, Dh]; RoPE on q (offset) and k
 //   s = scale * q k^T (+ ALiBi bias) + mask;  p = softmax(s) (clipped when zeta/gamma set)
@@ -35,16 +38,32 @@ bool expandMha(const Attrs& a, Graph* g, std::string* err) {
     const int64_t grp = h / hkv, off = a.i("offset");
     const bool bias = a.b("bias");
     const std::string& pos = a.s("pos");
+    const bool cache = a.b("cache");
+    if (cache && a.b("cross")) { *err = "cache is for self-attention (cross-attention memory is not appended to); set cache = false"; return false; }
     BodyBuilder b(g);
     PortRef x = b.input("x");
     PortRef kvIn = a.b("cross") ? b.input("kv") : x;
+    // KV cache: past keys/values [B, Hkv, P, Dh] (optional: absent on the prompt's first pass)
+    // are prepended to this step's; positions, masks and biases start at offset + P.
+    std::optional<PortRef> pastK, pastV;
+    if (cache) pastK = b.input("past_k"), pastV = b.input("past_v");
+    auto withPast = [&](Inputs in) {
+        if (pastK) in.push_back({"past", *pastK});
+        return in;
+    };
     PortRef q = splitHeads(b, "q", b.add("q_proj", "linear", {{"out_features", I(h * dh)}, {"bias", B(bias)}}, {{"x", x}}), h, dh);
     PortRef k = splitHeads(b, "k", b.add("k_proj", "linear", {{"out_features", I(hkv * dh)}, {"bias", B(bias)}}, {{"x", kvIn}}), hkv, dh);
     PortRef v = splitHeads(b, "v", b.add("v_proj", "linear", {{"out_features", I(hkv * dh)}, {"bias", B(bias)}}, {{"x", kvIn}}), hkv, dh);
     if (pos == "rope") {
-        q = b.add("q_rope", "rope", {{"base", F(a.f("rope_base"))}, {"offset", I(off)}}, {{"x", q}});
-        k = b.add("k_rope", "rope", {{"base", F(a.f("rope_base"))}}, {{"x", k}});
+        q = b.add("q_rope", "rope", {{"base", F(a.f("rope_base"))}, {"offset", I(off)}}, withPast({{"x", q}}));
+        k = b.add("k_rope", "rope", {{"base", F(a.f("rope_base"))}, {"offset", I(cache ? off : 0)}}, withPast({{"x", k}}));
     }
+    if (cache) {
+        k = b.add("k_cache", "concat", {{"axis", I(2)}}, {{"a", *pastK}, {"b", k}});
+        v = b.add("v_cache", "concat", {{"axis", I(2)}}, {{"a", *pastV}, {"b", v}});
+    }
+    b.output("present_k", k);  // the cache after this step (the prompt's keys when cache = false)
+    b.output("present_v", v);
     const double scale = a.f("scale") > 0 ? a.f("scale") : 1.0 / std::sqrt(double(dh));
     PortRef s;
     if (grp > 1) {
@@ -58,11 +77,15 @@ bool expandMha(const Attrs& a, Graph* g, std::string* err) {
     }
     std::optional<PortRef> mask;
     if (a.i("window") > 0)
-        mask = b.add("mask", "sliding_window_mask", {{"window", I(a.i("window"))}, {"offset", I(off)}}, {{"x", s}});
+        mask = b.add("mask", "sliding_window_mask", {{"window", I(a.i("window"))}, {"offset", I(off)}}, withPast({{"x", s}}));
     else if (a.b("causal"))
-        mask = b.add("mask", "causal_mask", {{"offset", I(off)}}, {{"x", s}});
-    if (pos == "alibi") {
-        PortRef bias_ = b.add("alibi", "alibi", {{"offset", I(off)}}, {{"x", s}});
+        mask = b.add("mask", "causal_mask", {{"offset", I(off)}}, withPast({{"x", s}}));
+    if (pos == "alibi" || pos == "relative") {
+        PortRef bias_ = pos == "alibi" ? b.add("alibi", "alibi", {{"offset", I(off)}}, withPast({{"x", s}}))
+                                       : b.add("rel_bias", "rel_bias", {{"offset", I(off)}, {"num_buckets", I(a.i("rel_buckets"))},
+                                                                       {"max_distance", I(a.i("rel_max_distance"))},
+                                                                       {"bidirectional", B(!a.b("causal") && a.i("window") == 0)}},
+                                               withPast({{"x", s}}));
         mask = mask ? b.add("mask_sum", "add", {}, {{"a", bias_}, {"b", *mask}}) : bias_;
     }
     Inputs smIn{{"x", s}};
@@ -103,11 +126,16 @@ const OpDef& op_mha() {
         d.displayName = "Multi-Head Attention";
         d.category = "Blocks";
         d.doc = "Scaled dot-product attention over heads: self or cross (kv input), causal or sliding-window, "
-                "GQA/MQA (kv_heads), RoPE or ALiBi positions, optional output gate and clipped softmax.";
+                "GQA/MQA (kv_heads), RoPE, ALiBi or T5 relative-bias positions, optional output gate and clipped softmax; KV-cache decoding "
+                "(cache: past_k/past_v in, present_k/present_v out).";
         d.inputs = {{"x", PortType::F32, "queries (and keys/values unless cross) [B, Tq, D]"},
-                    {"kv", PortType::F32, "keys/values source [B, Tk, Dkv] when cross = true", true}};
+                    {"kv", PortType::F32, "keys/values source [B, Tk, Dkv] when cross = true", true},
+                    {"past_k", PortType::F32, "cached keys [B, Hkv, P, Dh] (after RoPE) when cache = true", true},
+                    {"past_v", PortType::F32, "cached values [B, Hkv, P, Dh] when cache = true", true}};
         d.outputs = {{"y", PortType::F32, "[B, Tq, d_model]"},
-                     {"probs", PortType::F32, "attention probabilities [B, H, Tq, Tk]", false, "attention"}};
+                     {"probs", PortType::F32, "attention probabilities [B, H, Tq, Tk]", false, "attention"},
+                     {"present_k", PortType::F32, "keys to cache [B, Hkv, P + Tq, Dh]: past_k then this step's", false, "kv_cache"},
+                     {"present_v", PortType::F32, "values to cache [B, Hkv, P + Tq, Dh]", false, "kv_cache"}};
         d.attrs = {attrInt("d_model", 64, 1, 1 << 20, "output width (and q width / heads unless head_dim is set)"),
                    attrInt("heads", 4, 1, 4096, "query heads H"),
                    attrInt("kv_heads", 0, 0, 4096, "key/value heads (0 = heads; 1 = MQA; divides heads: GQA)"),
@@ -115,8 +143,11 @@ const OpDef& op_mha() {
                    attrBool("cross", false, "keys and values from the kv input (cross-attention, memory)"),
                    attrBool("causal", false, "hide keys after each query (decoder)"),
                    attrInt("window", 0, 0, 1e12, "> 0: causal sliding window of this many keys (overrides causal)"),
-                   attrInt("offset", 0, 0, 1e12, "absolute position of query 0 among the keys (memory or cache length)"),
-                   attrEnum("pos", "none", {"none", "rope", "alibi"}, "position scheme inside attention"),
+                   attrInt("offset", 0, 0, 1e12, "absolute position of query 0 among the keys (memory length; with cache, added to P)"),
+                   attrBool("cache", false, "KV-cache decoding: append this step's keys/values to past_k/past_v (required) and attend to all"),
+                   attrEnum("pos", "none", {"none", "rope", "alibi", "relative"}, "position scheme inside attention (relative: T5 bucketed bias)"),
+                   attrInt("rel_buckets", 32, 4, 4096, "pos relative: buckets of the T5 bias table (bidirectional unless causal)"),
+                   attrInt("rel_max_distance", 128, 4, 1 << 24, "pos relative: distance sharing the last bucket"),
                    attrFloat("rope_base", 10000.0, 1.0, 1e12, "RoPE frequency base"),
                    attrBool("bias", true, "biases on the q, k, v and output projections"),
                    attrEnum("gate", "none", {"none", "head", "element"},

@@ -37,13 +37,13 @@ struct TensorType {
 
 // How a parameter is initialised when no weights file provides it.
 // S4DReal: the S4D-real / Mamba state-matrix init A_log[..., n] = log(n + 1) over the last axis.
-enum class Init { Zeros, Ones, Uniform, Normal, S4DReal };
+enum class Init { Zeros, Ones, Uniform, Normal, S4DReal, Constant };  // Constant: every value = scale
 
 struct ParamSpec {
     std::string name;             // "weight", "bias", ...
     std::vector<int64_t> shape;   // concrete under the current bindings
     Init init = Init::Uniform;
-    float scale = 1.0f;           // Uniform: bound; Normal: std
+    float scale = 1.0f;           // Uniform: bound; Normal: std; Constant: the value
 };
 
 // Context for shape inference. The op reads attrs and input types, writes

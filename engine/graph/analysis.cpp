@@ -51,6 +51,38 @@ void aggregateComposites(const Graph& gIn, const OpRegistry& reg, Analysis* a) {
     }
 }
 
+// A weight-tied node (weights_of) must find each of its parameters, by name and shape,
+// on the node it names.
+void checkTiedWeights(Analysis* a) {
+    for (auto& id : a->order) {
+        NodeInfo& info = a->nodes[id];
+        if (!info.ok || info.weightNode == id) continue;
+        const std::string& src = info.weightNode;
+        auto it = a->nodes.find(src);
+        if (it == a->nodes.end() || !a->flat->node(src)) {
+            a->errors.push_back({id, "", "node " + q(id) + ": weights_of names " + q(src) +
+                                             ", which is not a primitive node of this design (name an existing node; for a block, one of its inner nodes such as " +
+                                             q(src + "/...") + ")"});
+            info.ok = false;
+            continue;
+        }
+        if (!it->second.ok) continue;  // reported there
+        for (auto& p : info.params) {
+            auto pit = std::find_if(it->second.params.begin(), it->second.params.end(), [&](const ParamSpec& s) { return s.name == p.name; });
+            std::string why;
+            if (pit == it->second.params.end())
+                why = q(src) + " has no parameter " + q(p.name);
+            else if (pit->shape != p.shape)
+                why = "its parameter " + q(p.name) + " is " + shapeStr(p.shape) + " but " + q(src) + "'s is " + shapeStr(pit->shape);
+            if (why.empty()) continue;
+            a->errors.push_back({id, "", "node " + q(id) + " ties its weights to " + q(src) + ", but " + why +
+                                             " (change the attributes so the shapes agree, or remove weights_of)"});
+            info.ok = false;
+            break;
+        }
+    }
+}
+
 }  // namespace
 
 bool parseBinding(const std::string& text, std::string* name, int64_t* value, std::string* err) {
@@ -252,6 +284,7 @@ Analysis analyze(const Graph& gIn, const AnalyzeOptions& opt, const OpRegistry& 
         a.totalBytes += info.bytes;
         a.totalActivationBytes += info.activationBytes;
     }
+    checkTiedWeights(&a);
     aggregateComposites(gIn, reg, &a);
     return a;
 }

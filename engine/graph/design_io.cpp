@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <signal.h>
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
@@ -72,6 +73,15 @@ AttrValue attrFromJson(const json& v, const std::string& where) {
     fail(where, std::string("unsupported attribute value of type ") + v.type_name());
 }
 
+// An edge the loader reads back as the same edge: "node:port" with a node
+// id that is not empty and holds no ':', and a port that is not empty. Edges
+// built in code with such an end can connect nothing; they are left out of
+// the file rather than making it unreadable.
+bool savableEdge(const Edge& e) {
+    auto ok = [](const PortRef& p) { return !p.node.empty() && p.node.find(':') == std::string::npos && !p.port.empty(); };
+    return ok(e.from) && ok(e.to);
+}
+
 json attrToJson(const AttrValue& v) {
     return std::visit([](auto&& x) -> json { return json(x); }, v);
 }
@@ -104,6 +114,11 @@ void parseNodes(const json& arr, const std::string& where, Graph* g) {
                 fail(w + ".pos", "must be [x, y]");
             n.x = (*it)[0].get<double>();
             n.y = (*it)[1].get<double>();
+        }
+        if (auto it = jn.find("weights_of"); it != jn.end()) {
+            n.weightsOf = needString(jn, "weights_of", w);
+            if (!isValidId(n.weightsOf)) fail(w + ".weights_of", "\"" + n.weightsOf + "\" is not a valid node id");
+            if (n.weightsOf == n.id) fail(w + ".weights_of", "a node cannot tie its weights to itself; remove \"weights_of\"");
         }
         if (auto it = jn.find("attrs"); it != jn.end()) {
             if (!it->is_object()) fail(w + ".attrs", "must be an object");
@@ -138,6 +153,14 @@ void parseRest(const json& root, Graph* g) {
             if (jg.contains("collapsed")) {
                 if (!jg["collapsed"].is_boolean()) fail(w + ".collapsed", "must be true or false");
                 gr.collapsed = jg["collapsed"].get<bool>();
+            }
+            if (auto b = jg.find("block"); b != jg.end()) {  // {"op": "mha", "attrs": {...}}
+                if (!b->is_object()) fail(w + ".block", "must be an object {\"op\": ..., \"attrs\": {...}}");
+                gr.block = needString(*b, "op", w + ".block");
+                if (auto a = b->find("attrs"); a != b->end()) {
+                    if (!a->is_object()) fail(w + ".block.attrs", "must be an object");
+                    for (auto& [k, v] : a->items()) gr.blockAttrs[k] = attrFromJson(v, w + ".block.attrs." + k);
+                }
             }
             const json& ns = need(jg, "nodes", w);
             if (!ns.is_array()) fail(w + ".nodes", "must be an array of node ids");
@@ -229,6 +252,12 @@ LoadResult parseDesign(const std::string& text, const std::string& fileName, Gra
         r.error = fileName + ":" + std::to_string(line) + ":" + std::to_string(col) + ": not valid JSON (" +
                   std::string(e.what()).substr(std::string(e.what()).find(':') + 2) + ")";
         return r;
+    } catch (const json::exception& e) {
+        // Not a syntax error but still unreadable, e.g. a number beyond double
+        // range such as 1e999 (out_of_range: "number overflow parsing ...").
+        const std::string what = e.what();
+        r.error = fileName + ": not valid JSON (" + what.substr(what.find(']') == std::string::npos ? 0 : what.find(']') + 2) + ")";
+        return r;
     }
     Graph g;
     try {
@@ -257,6 +286,7 @@ bool readFile(const std::string& path, std::string* data, std::string* err) {
 }
 
 LoadResult loadDesign(const std::string& path, Graph* out) {
+    removeStaleTemporaries(path);  // left by a save that was killed
     std::string text, err;
     if (!readFile(path, &text, &err)) return {false, err};
     return parseDesign(text, path, out);
@@ -289,6 +319,7 @@ std::string serializeDesign(const Graph& g) {
     for (auto& n : g.nodes()) {
         json jn = {{"id", n.id}, {"op", n.op}};
         if (!n.label.empty()) jn["label"] = n.label;
+        if (!n.weightsOf.empty()) jn["weights_of"] = n.weightsOf;
         jn["pos"] = {n.x, n.y};
         json attrs = json::object();
         for (auto& [k, v] : n.attrs) attrs[k] = attrToJson(v);
@@ -297,10 +328,19 @@ std::string serializeDesign(const Graph& g) {
     }
     root["nodes"] = nodes;
     json edges = json::array();
-    for (auto& e : g.edges()) edges.push_back({{"from", e.from.node + ":" + e.from.port}, {"to", e.to.node + ":" + e.to.port}});
+    for (auto& e : g.edges())
+        if (savableEdge(e)) edges.push_back({{"from", e.from.node + ":" + e.from.port}, {"to", e.to.node + ":" + e.to.port}});
     root["edges"] = edges;
     json groups = json::array();
-    for (auto& gr : g.groups) groups.push_back({{"id", gr.id}, {"label", gr.label}, {"nodes", gr.nodes}, {"collapsed", gr.collapsed}});
+    for (auto& gr : g.groups) {
+        json jg = {{"id", gr.id}, {"label", gr.label}, {"nodes", gr.nodes}, {"collapsed", gr.collapsed}};
+        if (!gr.block.empty()) {
+            json attrs = json::object();
+            for (auto& [k, v] : gr.blockAttrs) attrs[k] = attrToJson(v);
+            jg["block"] = {{"op", gr.block}, {"attrs", attrs}};
+        }
+        groups.push_back(jg);
+    }
     root["groups"] = groups;
     root["weights"] = {{"file", g.weights.file}, {"seed", g.weights.seed}};
     // Strings from importers may hold invalid UTF-8 (e.g. ONNX node names):
@@ -308,8 +348,33 @@ std::string serializeDesign(const Graph& g) {
     return root.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+int removeStaleTemporaries(const std::string& path) {
+    namespace fs = std::filesystem;
+    fs::path target(path);
+    const std::string prefix = target.filename().string() + ".tmp-";
+    fs::path dir = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    std::vector<fs::path> stale;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+        const std::string digits = name.substr(prefix.size());
+        if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        const long pid = std::stol(digits);
+        // Only writers that no longer exist: a live one may be mid-write.
+        if (pid <= 0 || pid == long(::getpid()) || ::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;
+        std::error_code tec;
+        if (it->is_regular_file(tec) && !it->is_symlink(tec)) stale.push_back(it->path());
+    }
+    int removed = 0;
+    for (auto& p : stale) removed += fs::remove(p, ec) ? 1 : 0;
+    return removed;
+}
+
 bool writeFileAtomic(const std::string& path, const std::string& data, std::string* err) {
     namespace fs = std::filesystem;
+    removeStaleTemporaries(path);
     fs::path target(path);
     fs::path tmp = target;
     tmp += ".tmp-" + std::to_string(::getpid());

@@ -25,7 +25,12 @@ std::string serializeDesign(const Graph& g);
 bool saveDesign(const Graph& g, const std::string& path, std::string* err);
 
 // Atomic write shared by every file writer of the engine.
+// Removes PATH.tmp-PID files left by killed writers first (see removeStaleTemporaries).
 bool writeFileAtomic(const std::string& path, const std::string& data, std::string* err);
+// Removes the temporaries of `path` ("PATH.tmp-PID", the pattern writeFileAtomic
+// uses) whose PID is not a running process; returns how many. Other files,
+// and temporaries of live processes, are never touched. loadDesign calls it too.
+int removeStaleTemporaries(const std::string& path);
 bool readFile(const std::string& path, std::string* data, std::string* err);
 
 }  // namespace archscope

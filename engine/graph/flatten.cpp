@@ -24,7 +24,7 @@ bool typeMatches(const AttrDef& d, const AttrValue& v) {
 }
 
 // Expands composite node `id` of `g` in place. Returns false with a message.
-bool expandOne(Graph& g, const std::string& id, const OpDef& def, FlattenResult* res, std::string* err) {
+bool expandOne(Graph& g, const std::string& id, const OpDef& def, const OpRegistry& reg, FlattenResult* res, std::string* err) {
     const Node node = *g.node(id);
     Attrs attrs;
     std::vector<std::string> attrErrs;
@@ -52,6 +52,7 @@ bool expandOne(Graph& g, const std::string& id, const OpDef& def, FlattenResult*
         n.x = node.x + bn.x * 0.25;
         n.y = node.y + bn.y * 0.25;
         if (!bn.weightsOf.empty()) n.weightsOf = id + "/" + bn.weightsOf;
+        else if (!node.weightsOf.empty()) n.weightsOf = node.weightsOf + "/" + bn.id;  // block tied to a block of the same kind
         if (!g.addNode(n)) { *err = "node " + q(id) + ": inner id " + q(n.id) + " collides with an existing node"; return false; }
         info.members.push_back(n.id);
     }
@@ -62,7 +63,16 @@ bool expandOne(Graph& g, const std::string& id, const OpDef& def, FlattenResult*
         PortRef src{id + "/" + be.from.node, be.from.port};
         if (isBoundary(from, "input")) {
             auto s = g.source({id, be.from.node});
-            if (!s) continue;  // optional block input left unconnected
+            if (!s) {  // optional block input left unconnected: fine unless an inner node needs it
+                const OpDef* td = isBoundary(to, "output") ? nullptr : reg.find(to->op);
+                const PortDef* tp = td ? td->findInput(be.to.port) : nullptr;
+                if (tp && !tp->optional) {
+                    *err = "node " + q(id) + " input " + q(be.from.node) + ": not connected, but this " + def.id +
+                           " needs it with these attributes (connect an output to it, or change the attributes)";
+                    return false;
+                }
+                continue;
+            }
             src = *s;
         }
         if (isBoundary(to, "output")) { info.outputs[be.to.node] = src; continue; }
@@ -137,7 +147,7 @@ bool flattenGraph(const Graph& g, const OpRegistry& reg, FlattenResult* out) {
             return false;
         }
         std::string err;
-        if (!expandOne(out->flat, next, *def, out, &err)) { out->errors.push_back(err); return false; }
+        if (!expandOne(out->flat, next, *def, reg, out, &err)) { out->errors.push_back(err); return false; }
     }
 }
 

@@ -167,7 +167,8 @@ bool Graph::operator==(const Graph& o) const {
             return false;
     for (size_t i = 0; i < groups.size(); ++i)
         if (groups[i].id != o.groups[i].id || groups[i].label != o.groups[i].label || groups[i].nodes != o.groups[i].nodes ||
-            groups[i].collapsed != o.groups[i].collapsed)
+            groups[i].collapsed != o.groups[i].collapsed || groups[i].block != o.groups[i].block ||
+            groups[i].blockAttrs != o.groups[i].blockAttrs)
             return false;
     return true;
 }

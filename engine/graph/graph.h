@@ -35,8 +35,9 @@ struct Node {
     std::map<std::string, AttrValue> attrs;
     double x = 0, y = 0;
     std::string label;  // optional display label; id is shown when empty
-    // Set only by composite expansion (never saved): take parameters from this
-    // node instead (weight tying, e.g. the iterations of a Loop block).
+    // Take parameters from this node instead (weight tying): saved as "weights_of"
+    // (e.g. an LM head tied to the embedding), and set by composite expansion (the
+    // iterations of a Loop block). Parameters must match by name and shape.
     std::string weightsOf;
 };
 
@@ -45,6 +46,10 @@ struct Group {
     std::string label;
     std::vector<std::string> nodes;
     bool collapsed = false;
+    // Set when the editor opened a composite node into this group: the op and
+    // attributes of that node, so an unedited group collapses back into it.
+    std::string block;
+    std::map<std::string, AttrValue> blockAttrs;
 };
 
 // A named size the user binds at run time (e.g. T=1024).

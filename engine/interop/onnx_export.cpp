@@ -6,6 +6,7 @@
 #if ARCHSCOPE_HAVE_ONNX
 
 #include "core/registry.h"
+#include "interop/onnx_plugin.h"
 
 #include <onnx/checker.h>
 #include <onnx/onnx_pb.h>
@@ -13,6 +14,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <set>
 #include <stdexcept>
 
 namespace archscope {
@@ -350,6 +352,18 @@ const std::map<std::string, ExportFn>& exportTable() {
     return t;
 }
 
+// A plugin op: one node of domain "archscope.plugin.<plugin>" (interop/onnx_plugin.h).
+void pluginEx(Ex& e) {
+    const OpDef& def = *e.info->def;
+    std::vector<std::string> ins, outs;
+    for (int i = 0; i < int(def.inputs.size()); ++i) ins.push_back(e.in(i));
+    for (auto& p : e.info->params) ins.push_back(e.param(p.name));
+    for (int k = 0; k < int(def.outputs.size()); ++k) outs.push_back(e.out(k));
+    onnx::NodeProto* p = e.node(def.id, ins, outs);
+    p->set_domain(onnxplugin::domainOf(def.plugin));
+    onnxplugin::setAttributes(p, def, e.attrs());
+}
+
 void valueInfo(onnx::ValueInfoProto* v, const std::string& name, const TensorType& t) {
     v->set_name(name);
     auto* tt = v->mutable_type()->mutable_tensor_type();
@@ -374,6 +388,7 @@ bool exportOnnx(const Graph& g, const Analysis& a, const WeightStore& w, std::st
     gp->set_name(name != g.metadata.end() && !name->second.empty() ? name->second : "archscope_design");
     Ex e{a, w, gp, {}};
     std::vector<std::string> missing;
+    std::set<std::string> plugins;  // of the plugin ops written
     for (auto& id : a.order) {
         const NodeInfo& info = a.nodes.at(id);
         const Node* n = a.graph().node(id);
@@ -392,6 +407,11 @@ bool exportOnnx(const Graph& g, const Analysis& a, const WeightStore& w, std::st
                 continue;
             }
             auto fn = exportTable().find(n->op);
+            if (fn == exportTable().end() && info.def && !info.def->plugin.empty() && !info.def->isComposite()) {
+                pluginEx(e);
+                plugins.insert(info.def->plugin);
+                continue;
+            }
             if (fn == exportTable().end()) { missing.push_back("node \"" + id + "\" (op \"" + n->op + "\")"); continue; }
             fn->second(e);
         } catch (const ExportError& x) {
@@ -405,6 +425,7 @@ bool exportOnnx(const Graph& g, const Analysis& a, const WeightStore& w, std::st
         for (auto& s : missing) *err += "\n  " + s;
         return false;
     }
+    onnxplugin::addPluginOpsets(&m, plugins);
     try {
         onnx::checker::check_model(m);
     } catch (const std::exception& x) {

@@ -1,6 +1,7 @@
 // Importer state: values, node emission with shape inference, dead-node
 // removal and grouping by ONNX name scope. See onnx_importer.h.
 #include "interop/onnx_importer.h"
+#include "interop/onnx_plugin.h"
 
 #if ARCHSCOPE_HAVE_ONNX
 
@@ -288,6 +289,11 @@ void Importer::addInputs() {
 
 void Importer::convertNode() {
     const std::string& op = node->op_type();
+    // A plugin op whose plugin is not loaded: reported with the plugin's name, whatever its inputs.
+    if (!node->domain().empty() && node->domain() != "ai.onnx" && !m_reg.find(op)) {
+        convertPluginNode(*this);
+        return;
+    }
     // Inputs missing because an earlier node failed: the cause is reported; an op
     // unknown to the importer is reported as well, so one pass lists them all.
     for (auto& i : node->input())
@@ -295,8 +301,17 @@ void Importer::convertNode() {
             if (!foldTable().count(op) && !convertTable().count(op)) unsupported("");
             return;
         }
-    if (!node->domain().empty() && node->domain() != "ai.onnx") { unsupported("custom domain \"" + node->domain() + "\""); return; }
     labelOverride.clear();
+    if (!node->domain().empty() && node->domain() != "ai.onnx") {  // plugin ops (onnx_plugin.cpp) or unsupported
+        try {
+            convertPluginNode(*this);
+        } catch (const Unsupported& e) {
+            unsupported(e.what());
+        } catch (const ImportError& e) {
+            throw ImportError("node \"" + node->name() + "\" (" + node->domain() + "." + op + "): " + e.what());
+        }
+        return;
+    }
     try {
         bool allConst = true;
         for (int i = 0; i < node->input_size(); ++i)

@@ -38,11 +38,11 @@ const OpDef& op_alibi() {
         d.displayName = "ALiBi Bias";
         d.category = "Position";
         d.doc = "Linear distance bias per head (ALiBi, BLOOM, MPT) shaped [1, H, Tq, Tk], to add to attention scores.";
-        d.inputs = {{"x", PortType::F32, "attention scores [B, H, Tq, Tk] (only the shape is read)"}};
+        d.inputs = {{"x", PortType::F32, "attention scores [B, H, Tq, Tk] (only the shape is read)"}, {"past", PortType::F32, kPastDoc, true}};
         d.outputs = {{"y", PortType::F32, "bias [1, H, Tq, Tk]"}};
         d.attrs = {attrInt("offset", 0, 0, 1e12, "absolute position of query 0 (KV-cache decoding: Tk - Tq)")};
         d.infer = [](InferCtx& c) {
-            if (!c.expectRank(0, 4)) return false;
+            if (!c.expectRank(0, 4) || (c.has(1) && !c.expectRankAtLeast(1, 2))) return false;
             Shape y = c.shape(0);
             y[0] = Dim(1);
             c.out(y);
@@ -50,7 +50,7 @@ const OpDef& op_alibi() {
         };
         d.cpu = [](KernelCtx& k) {
             Tensor& y = k.out(0);
-            int64_t h = y.dim(1), tq = y.dim(2), tk = y.dim(3), off = k.attrs.i("offset");
+            int64_t h = y.dim(1), tq = y.dim(2), tk = y.dim(3), off = k.attrs.i("offset") + pastLength(k, 1);
             std::vector<double> m = alibiSlopes(h);
             float* yp = y.f32();
             parallelFor(h * tq, std::max<int64_t>(1, 4096 / tk), [&](int64_t b, int64_t e) {

@@ -11,6 +11,11 @@
 
 namespace archscope::ops {
 
+// Optional input "past" of the position ops (rope, masks, alibi): the cached keys [.., P, Dh]
+// of KV-cache decoding, whose length P is added to the `offset` attribute.
+inline constexpr const char* kPastDoc = "cached keys [.., P, Dh] when decoding with a KV cache: positions start at offset + P";
+inline int64_t pastLength(const KernelCtx& k, int input) { return k.has(input) ? k.in(input).dim(-2) : 0; }
+
 // NumPy-style broadcast of two shapes; false with an error on mismatch.
 bool broadcastShapes(InferCtx& c, int a, int b, Shape* out);
 

@@ -15,10 +15,11 @@ const OpDef& op_layer_scale() {
                 "applied to a residual branch before the addition).";
         d.inputs = {{"x", PortType::F32, "[..., D]"}};
         d.outputs = {{"y", PortType::F32, "[..., D]"}};
+        d.attrs = {attrFloat("init", 1e-6, -1e6, 1e6, "initial value of gamma (ConvNeXt 1e-6; CaiT 1e-5 to 0.1)")};
         d.infer = [](InferCtx& c) {
             if (!c.expectRankAtLeast(0, 1)) return false;
             c.out(c.shape(0));
-            c.param("gamma", {c.shape(0).back().value()}, Init::Ones);
+            c.param("gamma", {c.shape(0).back().value()}, Init::Constant, float(c.attrs.f("init")));
             return true;
         };
         d.cpu = [](KernelCtx& k) {

@@ -19,7 +19,8 @@
     /* blocks A */ X(cls_token) X(keep_topk) X(mha) X(ffn) X(residual) X(patch_embed) X(head) X(transformer_layer) X(loop) X(lsa) \
     /* interop (ONNX import) */ X(constant) X(attn_softmax) X(pow) X(sqrt) X(erf) X(neg) X(reciprocal) X(logical_not) \
         X(equal) X(where) X(reduce) X(expand) \
-    /* blocks C */ X(linear_mix) X(moe_route) X(moe_experts) X(linear_attention) X(mamba) X(moe)
+    /* blocks C */ X(linear_mix) X(moe_route) X(moe_experts) X(linear_attention) X(mamba) X(moe) \
+    /* decoding, relative bias */ X(rel_bias)
 
 namespace archscope {
 namespace ops {

@@ -18,7 +18,7 @@ int64_t rotaryDim(const Attrs& a, int64_t dh) { return a.i("rotary_dim") == 0 ? 
 void kernel(KernelCtx& k) {
     const Tensor& x = k.in(0);
     int64_t t = x.dim(2), dh = x.dim(3), half = rotaryDim(k.attrs, dh) / 2, rows = x.numel() / dh;
-    double base = k.attrs.f("base"), off = double(k.attrs.i("offset"));
+    double base = k.attrs.f("base"), off = double(k.attrs.i("offset") + pastLength(k, 1));
     std::vector<float> cs(size_t(t * half)), sn(size_t(t * half));
     for (int64_t p = 0; p < t; ++p)
         for (int64_t i = 0; i < half; ++i) {
@@ -53,13 +53,14 @@ const OpDef& op_rope() {
         d.category = "Position";
         d.doc = "Rotary position embedding on queries or keys [B, H, T, Dh] (GPT-NeoX / LLaMA half-split pairs (i, i + r/2)); "
                 "rotary_dim < Dh rotates only the first dims.";
-        d.inputs = {{"x", PortType::F32, "[B, H, T, Dh]"}};
+        d.inputs = {{"x", PortType::F32, "[B, H, T, Dh]"}, {"past", PortType::F32, kPastDoc, true}};
         d.outputs = {{"y", PortType::F32, "rotated x, same shape"}};
         d.attrs = {attrFloat("base", 10000.0, 1.0, 1e12, "frequency base (theta); LLaMA 3 uses 500000"),
                    attrInt("rotary_dim", 0, 0, 1 << 16, "leading dims to rotate, even; 0 = all of Dh"),
                    attrInt("offset", 0, 0, 1e12, "position of the first row (KV-cache decoding)")};
         d.infer = [](InferCtx& c) {
             if (!c.expectRank(0, 4)) return false;
+            if (c.has(1) && !c.expectRank(1, 4)) return false;
             int64_t dh = c.shape(0)[3].value(), r = rotaryDim(c.attrs, dh);
             if (r % 2 != 0 || r > dh)
                 return c.error(0, "rotary_dim " + std::to_string(r) + " must be even and at most the head size " + std::to_string(dh) +

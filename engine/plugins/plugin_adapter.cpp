@@ -62,7 +62,9 @@ bool checkPorts(const archscope_port_def* ports, int32_t n, const char* kind, bo
     return true;
 }
 
-bool convertAttr(const archscope_attr_def& a, AttrDef* d, std::string* err) {
+}  // namespace
+
+bool adaptPluginAttr(const archscope_attr_def& a, AttrDef* d, std::string* err) {
     d->name = str(a.name);
     d->doc = str(a.doc);
     d->required = a.required != 0;
@@ -100,6 +102,8 @@ bool convertAttr(const archscope_attr_def& a, AttrDef* d, std::string* err) {
     }
     return true;
 }
+
+namespace {
 
 // The plugin's infer() on the node's current inputs; false with (*input, *err) on failure.
 bool runInfer(const archscope_op_def& src, const std::string& plugin, const OpDef& def, const InferCtx& c,
@@ -276,8 +280,10 @@ void installComposite(const archscope_op_def& src, const std::string& plugin, Op
 
 }  // namespace
 
-AttrPack::AttrPack(const OpDef& def, const Attrs& attrs) {
-    for (auto& d : def.attrs) {
+AttrPack::AttrPack(const OpDef& def, const Attrs& attrs) : AttrPack(def.attrs, attrs) {}
+
+AttrPack::AttrPack(const std::vector<AttrDef>& defs, const Attrs& attrs) {
+    for (auto& d : defs) {
         archscope_attr_value v{};
         v.s = "";
         if (attrs.has(d.name)) {
@@ -310,7 +316,7 @@ bool adaptPluginOp(const archscope_op_def& src, const std::string& plugin, std::
     std::set<std::string> seen;
     for (int32_t i = 0; i < src.attr_count; ++i) {
         AttrDef a;
-        if (!convertAttr(src.attrs[i], &a, &why)) { *err = "op " + q(d->id) + ": " + why; return false; }
+        if (!adaptPluginAttr(src.attrs[i], &a, &why)) { *err = "op " + q(d->id) + ": " + why; return false; }
         if (!seen.insert(a.name).second) { *err = "op " + q(d->id) + ": attribute " + q(a.name) + " is declared twice"; return false; }
         d->attrs.push_back(std::move(a));
     }

@@ -6,6 +6,7 @@
 #include "plugins/plugin_adapter.h"
 #include "runtime/vulkan/kernel.h"
 #include "runtime/vulkan/shader_library.h"
+#include "templates/template_def.h"
 
 #include <dlfcn.h>
 #include <unistd.h>
@@ -108,6 +109,8 @@ PluginRecord loadPlugin(const std::string& path, const std::string& source, OpRe
     std::vector<Adapted> ops;
     std::string why;
     if (!adaptAll(*d, r.name, reg, &ops, &why)) return fail("plugin " + q(r.name) + ": " + why);
+    std::vector<std::shared_ptr<TemplateDef>> tmpls;
+    if (!adaptPluginTemplates(h, r.name, &tmpls, &why)) return fail("plugin " + q(r.name) + ": " + why);
     for (auto& a : ops) {
         if (!reg.add(a.def, &why)) return fail("plugin " + q(r.name) + ": " + why);  // not reached: checked above
         if (a.kernel) {
@@ -115,6 +118,10 @@ PluginRecord loadPlugin(const std::string& path, const std::string& source, OpRe
             vk::registerKernel(a.kernel);
         }
         r.ops.push_back({a.def->id, a.def->displayName, a.def->category, a.def->isComposite(), a.kernel != nullptr});
+    }
+    for (auto& t : tmpls) {
+        if (!addTemplate(t, &why)) r.error = path + ": plugin " + q(r.name) + ": " + why;  // not reached: checked above
+        else r.templates.push_back({t->name, t->title});
     }
     r.status = "loaded";
     return r;

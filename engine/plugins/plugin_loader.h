@@ -14,6 +14,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace archscope {
@@ -35,6 +36,7 @@ struct PluginRecord {
     std::string error;   // why it is not loaded (names the path), empty when loaded
     std::string name, version, description;
     std::vector<PluginOpInfo> ops;
+    std::vector<std::pair<std::string, std::string>> templates;  // name, title (archscope_plugin_templates)
     bool ok() const { return status == "loaded"; }
 };
 

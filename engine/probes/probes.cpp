@@ -95,8 +95,15 @@ MemoryStats memoryStats(const Analysis& a) {
             if (!sink && !s.empty() && lastUse[s] == i && std::find(freed.begin(), freed.end(), s) == freed.end()) freed.push_back(s);
         for (auto& s : freed) live -= a.nodes.at(s).activationBytes;
         m.weightsBytes += info.paramCount * int64_t(sizeof(float));
-        for (size_t o = 0; o < info.outputs.size() && info.def; ++o)
-            if (o < info.def->outputs.size() && info.def->outputs[o].probe == "kv_cache")
+    }
+    // KV cache: outputs marked "kv_cache" (mha's present_k/present_v) of decoder attention,
+    // i.e. blocks that are causal or decode with a cache; encoders keep no cache.
+    for (auto& [id, info] : a.nodes) {
+        if (!info.def || !info.ok) continue;
+        auto flag = [&](const char* n) { return info.def->findAttr(n) && info.attrs.has(n) && info.attrs.b(n); };
+        if (!flag("causal") && !flag("cache")) continue;
+        for (size_t o = 0; o < info.outputs.size() && o < info.def->outputs.size(); ++o)
+            if (info.def->outputs[o].probe == "kv_cache")
                 m.kvCacheBytes += shapeNumel(info.outputs[o].shape) * int64_t(dtypeSize(info.outputs[o].dtype));
     }
     return m;

@@ -33,7 +33,8 @@ TensorStats tensorStats(const std::string& node, const std::string& port, const 
 // Peak bytes of live activations when the executor frees each tensor after
 // its last consumer (runtime/cpu_backend.cpp; tensors consumed by a sink such
 // as a graph output stay alive in the result), weight bytes (f32), and bytes
-// of outputs marked "kv_cache" by their op definition.
+// of outputs marked "kv_cache" by their op definition on causal or caching
+// blocks (decoder attention: the K/V a decoder keeps for these tokens).
 MemoryStats memoryStats(const Analysis& a);
 
 // Roofline verdict: "compute" when flops / bytes >= ceilings ridge

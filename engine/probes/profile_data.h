@@ -83,6 +83,30 @@ struct TensorStats {
     bool operator==(const TensorStats&) const = default;
 };
 
+// Router load of one MoE router output (an output port whose op marks it
+// probe = "router_load", holding per-expert shares [E]): tokens routed to each
+// expert, counted over all tokens of the run (every batch element).
+struct RouterLoad {
+    std::string node, port;       // e.g. "layer0_moe/route", "load" (before capacity) or "kept" (after)
+    int64_t tokens = 0;           // tokens routed by this router (numel of its probabilities / E)
+    std::vector<int64_t> counts;  // per expert: assignments (a token with k experts counts k times)
+    std::vector<double> fractions;  // counts / tokens (sums to k for "load")
+    bool operator==(const RouterLoad&) const = default;
+};
+
+// What went into the design: token ids (with their vocabulary strings) or a
+// thumbnail of an image input, batch element 0. Lets the views label
+// attention axes with tokens and show the image under the patch grid.
+struct InputSample {
+    std::string node;
+    std::string kind;                 // "tokens" or "image"
+    std::vector<int64_t> tokens;      // kind tokens: ids along the sequence
+    std::vector<std::string> labels;  // kind tokens: vocabulary strings of the ids (empty without a vocabulary)
+    int width = 0, height = 0;        // kind image: thumbnail size
+    std::vector<uint8_t> rgb;         // kind image: width * height * 3 bytes, row-major
+    bool operator==(const InputSample&) const = default;
+};
+
 struct MemoryStats {
     bool measured = false;
     int64_t peakActivationBytes = 0;
@@ -96,6 +120,8 @@ struct ProfileData {
     std::vector<NodeProfile> nodes;  // execution order
     std::vector<AttentionMap> attention;
     std::vector<TensorStats> tensors;
+    std::vector<RouterLoad> routers;  // sparsity probe: every router_load output
+    std::vector<InputSample> inputs;  // always (cheap): token ids / image thumbnail
     MemoryStats memory;
     Ceilings ceilings;  // used for the verdicts (zero without the latency probe)
 };

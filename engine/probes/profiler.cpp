@@ -1,5 +1,6 @@
 #include "probes/profiler.h"
 
+#include "probes/inputs.h"
 #include "probes/probes.h"
 #include "probes/stats.h"
 
@@ -45,7 +46,7 @@ namespace {
 bool timeNodes(const ProfileRequest& req, ProfileData* out, std::string* err) {
     const Analysis& a = *req.analysis;
     const ProbeOptions& o = req.options;
-    RunRequest run{req.graph, req.analysis, req.weights, {}, req.seed, false};
+    RunRequest run{req.graph, req.analysis, req.weights, req.inputs, req.seed, false};
     std::vector<NodeTiming> order;
     std::map<std::string, std::vector<double>> times;
     std::vector<double> totals;
@@ -86,7 +87,7 @@ bool timeNodes(const ProfileRequest& req, ProfileData* out, std::string* err) {
 bool probeTensors(const ProfileRequest& req, ProfileData* out, std::string* err) {
     const Analysis& a = *req.analysis;
     const ProbeOptions& o = req.options;
-    RunRequest run{req.graph, req.analysis, req.weights, {}, req.seed, true};
+    RunRequest run{req.graph, req.analysis, req.weights, req.inputs, req.seed, true};
     RunResult res = req.backend->run(run);
     if (!res.ok) { *err = res.error; return false; }
     int layer = 0;
@@ -100,6 +101,11 @@ bool probeTensors(const ProfileRequest& req, ProfileData* out, std::string* err)
             if (o.probes.attention && probes::isAttentionOutput(*info.def, int(p), info.outputs[p], info.attrs)) {
                 auto maps = probes::attentionMaps(id, port, layer++, it->second, o.maxAttentionTokens);
                 for (auto& m : maps) out->attention.push_back(std::move(m));
+            }
+            if (o.probes.sparsity && info.def->outputs[p].probe == "router_load" && !info.inputs.empty() && info.inputs[0] &&
+                it->second.dtype() == DType::F32 && it->second.rank() == 1 && it->second.numel() > 0) {
+                const int64_t experts = it->second.numel();
+                out->routers.push_back(probes::routerLoad(id, port, it->second, shapeNumel(info.inputs[0]->shape) / experts));
             }
             if (o.probes.sparsity || o.probes.outliers) {
                 TensorStats t = probes::tensorStats(id, port, it->second, o);
@@ -124,6 +130,7 @@ bool runProfile(const ProfileRequest& req, ProfileData* out, std::string* err) {
     const ProbeSet& p = req.options.probes;
     if ((p.attention || p.sparsity || p.outliers) && !probeTensors(req, out, err)) return false;
     if (p.memory) out->memory = probes::memoryStats(*req.analysis);
+    out->inputs = probes::inputSamples(*req.analysis, req.inputs, req.seed, req.vocab);
     return true;
 }
 

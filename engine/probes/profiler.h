@@ -4,7 +4,9 @@
 // median and p95 of the backend's per-node times. Tensor probes (attention,
 // sparsity, outliers) use one extra, untimed run that keeps every node
 // output, so they never perturb the timings. With no probe enabled only the
-// timestamps are kept (median/p95 ms per node).
+// timestamps are kept (median/p95 ms per node). The sparsity probe also
+// counts the per-expert load of every router_load output (MoE routers).
+// Input samples (token ids and labels, image thumbnails) are always kept.
 #pragma once
 
 #include "graph/analysis.h"
@@ -12,6 +14,8 @@
 #include "runtime/backend.h"
 
 #include <functional>
+#include <map>
+#include <vector>
 #include <string>
 
 namespace archscope {
@@ -29,6 +33,8 @@ struct ProfileRequest {
     uint64_t seed = 0;
     ProbeOptions options;
     Ceilings ceilings;  // for the latency probe's verdicts
+    std::map<std::string, Tensor> inputs;  // by input-node id; missing ones are generated from the seed
+    std::vector<std::string> vocab;        // token strings by id (probes/inputs.h), for the stored token labels
 };
 
 bool runProfile(const ProfileRequest& req, ProfileData* out, std::string* err);

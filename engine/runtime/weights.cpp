@@ -30,6 +30,7 @@ void fillRandom(Tensor& t, Init init, float scale, uint64_t seed) {
     switch (init) {  // initialisation kinds, not ops
     case Init::Zeros: for (int64_t i = 0; i < n; ++i) p[i] = 0; break;
     case Init::Ones: for (int64_t i = 0; i < n; ++i) p[i] = 1; break;
+    case Init::Constant: for (int64_t i = 0; i < n; ++i) p[i] = scale; break;
     case Init::S4DReal: {
         const int64_t last = t.rank() ? std::max<int64_t>(t.dim(-1), 1) : 1;
         for (int64_t i = 0; i < n; ++i) p[i] = float(std::log(double(i % last + 1)));
@@ -67,7 +68,11 @@ bool WeightStore::materialize(const Analysis& a, uint64_t seed, std::string* err
     MemoryEstimate need = estimateMemory(a);
     need.peakActivationBytes = 0;  // only the weights are allocated here; backends check the rest
     if (!checkMemoryBudget(need, physicalMemoryBytes(), "this machine's memory", err)) return false;
-    for (auto& id : a.order) {
+    // Owners first, then tied nodes: a tied parameter takes its owner's initialiser.
+    std::vector<std::string> order;
+    for (auto& id : a.order) if (a.nodes.at(id).weightNode == id) order.push_back(id);
+    for (auto& id : a.order) if (a.nodes.at(id).weightNode != id) order.push_back(id);
+    for (auto& id : order) {
         const NodeInfo& info = a.nodes.at(id);
         for (auto& p : info.params) {
             std::string k = key(info.weightNode, p.name);

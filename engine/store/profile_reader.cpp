@@ -23,7 +23,7 @@ T parseJson(const std::string& text, T def) {
 const char* kSessionColumns =
     "id, design_hash, design_name, backend, device, driver, app_version, bindings, seed, repeat_count, warmup_count, probes,"
     " started_at, ended_at, status, error, node_count, total_ms, ceiling_gflops, ceiling_gbps, peak_activation_bytes,"
-    " weights_bytes, kv_cache_bytes, sweep_id, sweep_value";
+    " weights_bytes, kv_cache_bytes, sweep_id, sweep_value, design_path";
 
 SessionInfo readInfo(const Stmt& s, ProfileData* d) {
     SessionInfo i;
@@ -47,6 +47,7 @@ SessionInfo readInfo(const Stmt& s, ProfileData* d) {
     i.totalMs = s.f64(17);
     i.sweepId = s.isNull(23) ? 0 : s.i64(23);
     i.sweepValue = s.isNull(24) ? 0 : s.i64(24);
+    i.designPath = s.text(25);
     if (d) {
         d->totalMedianMs = i.totalMs;
         d->ceilings.gflops = s.f64(18);
@@ -71,6 +72,19 @@ bool ProfileStore::listSessions(std::vector<SessionInfo>* out, std::string* err)
     return s.stepOk() || fail(s, "sessions", err);
 }
 
+int64_t ProfileStore::newestSessionOf(const std::string& designHash, const std::string& designPath, std::string* err) {
+    if (!m_db.checkThread(err)) return 0;
+    for (int pass = 0; pass < 2; ++pass) {
+        const std::string& key = pass == 0 ? designHash : designPath;
+        if (key.empty()) continue;
+        Stmt s(m_db, pass == 0 ? "SELECT max(id) FROM sessions WHERE design_hash = ?" : "SELECT max(id) FROM sessions WHERE design_path = ?");
+        if (!s.ok()) { fail(s, "sessions", err); return 0; }
+        s.bind(1, key);
+        if (s.step() && !s.isNull(0)) return s.i64(0);
+    }
+    return 0;
+}
+
 bool ProfileStore::loadSession(int64_t id, SessionRecord* out, std::string* err) {
     if (!m_db.checkThread(err)) return false;
     std::string sql = std::string("SELECT ") + kSessionColumns + ", design_json FROM sessions WHERE id = ?";
@@ -84,8 +98,9 @@ bool ProfileStore::loadSession(int64_t id, SessionRecord* out, std::string* err)
     }
     *out = SessionRecord{};
     out->info = readInfo(s, &out->data);
-    out->info.designJson = s.text(25);
-    return readNodes(id, &out->data, err) && readAttention(id, &out->data, err) && readTensors(id, &out->data, err);
+    out->info.designJson = s.text(26);
+    return readNodes(id, &out->data, err) && readAttention(id, &out->data, err) && readTensors(id, &out->data, err) &&
+           readRouters(id, &out->data, err) && readInputs(id, &out->data, err);
 }
 
 bool ProfileStore::readNodes(int64_t id, ProfileData* d, std::string* err) {

@@ -23,6 +23,9 @@ public:
     bool writeSession(SessionRecord& s, std::string* err);  // sets s.info.id
     // Newest first; designJson is left empty.
     bool listSessions(std::vector<SessionInfo>* out, std::string* err);
+    // The newest session of one design: same design hash, else same design
+    // file path (the design was edited since), else 0 (none of this design).
+    int64_t newestSessionOf(const std::string& designHash, const std::string& designPath, std::string* err);
     // false with "no session N" when absent.
     bool loadSession(int64_t id, SessionRecord* out, std::string* err);
 
@@ -39,9 +42,13 @@ private:
     bool writeNodes(int64_t id, const ProfileData& d, std::string* err);
     bool writeAttention(int64_t id, const ProfileData& d, std::string* err);
     bool writeTensors(int64_t id, const ProfileData& d, std::string* err);
+    bool writeRouters(int64_t id, const ProfileData& d, std::string* err);
+    bool writeInputs(int64_t id, const ProfileData& d, std::string* err);
     bool readNodes(int64_t id, ProfileData* d, std::string* err);
     bool readAttention(int64_t id, ProfileData* d, std::string* err);
     bool readTensors(int64_t id, ProfileData* d, std::string* err);
+    bool readRouters(int64_t id, ProfileData* d, std::string* err);
+    bool readInputs(int64_t id, ProfileData* d, std::string* err);
 };
 
 // Histogram counts are stored as fp16 of ln(1 + count); these convert.

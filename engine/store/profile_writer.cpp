@@ -41,8 +41,8 @@ bool ProfileStore::writeSession(SessionRecord& rec, std::string* err) {
     Stmt s(m_db,
            "INSERT INTO sessions (design_hash, design_name, design_json, backend, device, driver, app_version, bindings, seed,"
            " repeat_count, warmup_count, probes, started_at, ended_at, status, error, node_count, total_ms, ceiling_gflops,"
-           " ceiling_gbps, peak_activation_bytes, weights_bytes, kv_cache_bytes, sweep_id, sweep_value)"
-           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+           " ceiling_gbps, peak_activation_bytes, weights_bytes, kv_cache_bytes, sweep_id, sweep_value, design_path)"
+           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!s.ok()) return fail(s, "a session", err);
     s.bind(1, i.designHash).bind(2, i.designName).bind(3, i.designJson).bind(4, i.backend).bind(5, i.device).bind(6, i.driver);
     s.bind(7, i.appVersion).bind(8, jsonText(nlohmann::json(i.bindings))).bind(9, int64_t(i.seed)).bind(10, int64_t(i.repeat));
@@ -54,10 +54,13 @@ bool ProfileStore::writeSession(SessionRecord& rec, std::string* err) {
         s.bindNull(21).bindNull(22).bindNull(23);
     if (i.sweepId > 0) s.bind(24, i.sweepId).bind(25, i.sweepValue);
     else s.bindNull(24).bindNull(25);
+    s.bind(26, i.designPath);
     s.step();
     if (!s.stepOk()) return fail(s, "a session", err);
     int64_t id = m_db.lastInsertId();
-    if (!writeNodes(id, d, err) || !writeAttention(id, d, err) || !writeTensors(id, d, err)) return false;
+    if (!writeNodes(id, d, err) || !writeAttention(id, d, err) || !writeTensors(id, d, err) || !writeRouters(id, d, err) ||
+        !writeInputs(id, d, err))
+        return false;
     if (!t.commit()) { *err = "profile store: commit failed: " + t.error(); return false; }
     rec.info.id = id;
     rec.info.nodeCount = int64_t(d.nodes.size());

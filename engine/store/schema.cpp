@@ -108,6 +108,33 @@ CREATE TABLE device_ceilings (
   PRIMARY KEY (device, backend)
 );
 )SQL",
+        // 1 -> 2: the design file's path per session, MoE router loads, input samples.
+        R"SQL(
+ALTER TABLE sessions ADD COLUMN design_path TEXT NOT NULL DEFAULT '';
+CREATE INDEX sessions_by_path ON sessions(design_path);
+CREATE TABLE router_loads (
+  session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  idx         INTEGER NOT NULL,
+  node        TEXT NOT NULL,
+  port        TEXT NOT NULL,
+  experts     INTEGER NOT NULL,
+  tokens      INTEGER NOT NULL,
+  counts      TEXT NOT NULL,
+  fractions   TEXT NOT NULL,
+  PRIMARY KEY (session_id, node, port)
+) WITHOUT ROWID;
+CREATE TABLE session_inputs (
+  session_id  INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+  node        TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('tokens', 'image')),
+  tokens      TEXT,
+  labels      TEXT,
+  width       INTEGER,
+  height      INTEGER,
+  rgb         BLOB,
+  PRIMARY KEY (session_id, node)
+) WITHOUT ROWID;
+)SQL",
     };
     return m;
 }

@@ -16,6 +16,7 @@ struct SessionInfo {
     std::string designHash;  // SHA-256 of designJson
     std::string designName;  // metadata "name", else the file name
     std::string designJson;  // canonical design snapshot (empty in listings)
+    std::string designPath;  // absolute path of the design file ("" for an unsaved design)
     std::string backend, device, driver, appVersion;
     std::map<std::string, int64_t> bindings;  // effective sizes
     uint64_t seed = 0;

@@ -30,8 +30,14 @@ bool buildGpt(const Attrs& p, Graph* g, std::string* err) {
                       {"causal", B(true)}, {"pos", S(llama ? "rope" : "none")}, {"bias", B(!llama)},
                       {"eps", F(llama ? 1e-6 : 1e-5)}};
     for (int64_t l = 0; l < p.i("layers"); ++l) x = b.add("layer" + std::to_string(l), "transformer_layer", layer, {{"x", x}});
-    x = b.add("lm_head", "head", {{"out_features", I(p.i("vocab"))}, {"pool", S("none")}, {"norm", S(llama ? "rmsnorm" : "layernorm")},
-                                  {"eps", F(llama ? 1e-6 : 1e-5)}, {"bias", B(false)}}, {{"x", x}});
+    if (p.b("tie_embeddings")) {  // final norm, then logits = h E^T with the embedding table E itself
+        x = b.add("final_norm", llama ? "rmsnorm" : "layernorm", {{"eps", F(llama ? 1e-6 : 1e-5)}}, {{"x", x}});
+        x = b.add("lm_head", "linear", {{"out_features", I(p.i("vocab"))}, {"bias", B(false)}}, {{"x", x}});
+        g->node(x.node)->weightsOf = "embed";
+    } else {
+        x = b.add("lm_head", "head", {{"out_features", I(p.i("vocab"))}, {"pool", S("none")}, {"norm", S(llama ? "rmsnorm" : "layernorm")},
+                                      {"eps", F(llama ? 1e-6 : 1e-5)}, {"bias", B(false)}}, {{"x", x}});
+    }
     b.add("logits", "output", {}, {{"x", x}});
     return true;
 }
@@ -50,7 +56,8 @@ const TemplateDef& template_gpt() {
                         "about 8/3 d_model, and no biases. The gpt2 preset follows Radford et al. 2019, \"Language Models are "
                         "Unsupervised Multitask Learners\": LayerNorm, learned absolute positions, a 4 d_model GELU MLP and biases. "
                         "Defaults are a miniature (vocabulary 256, d_model 64, 2 layers); GPT-2 small is gpt2 with vocab 50257, "
-                        "ctx 1024, d_model 768, layers 12, heads 12 (the LM head is untied here).";
+                        "ctx 1024, d_model 768, layers 12, heads 12 and tie_embeddings (124,439,808 parameters); tie_embeddings makes "
+                        "the LM head reuse the embedding table (weights_of), as GPT-2 does.";
         t.params = {attrEnum("preset", "llama", {"llama", "gpt2"}, "architecture family"),
                     attrInt("vocab", 256, 2, 1 << 22, "vocabulary size"),
                     attrInt("d_model", 64, 8, 1 << 16, "model width"),
@@ -58,6 +65,7 @@ const TemplateDef& template_gpt() {
                     attrInt("heads", 4, 1, 1024, "attention heads"),
                     attrInt("kv_heads", 0, 0, 1024, "llama: key/value heads for GQA/MQA (0 = heads)"),
                     attrInt("hidden", 0, 0, 1 << 20, "feed-forward width (0: 8/3 d_model rounded up to 16 for llama, 4 d_model for gpt2)"),
+                    attrBool("tie_embeddings", false, "LM head reuses the embedding table (GPT-2); false: a separate head (LLaMA)"),
                     attrInt("ctx", 128, 1, 1 << 20, "gpt2: rows of the learned position table (longest sequence)"),
                     attrInt("seq", 16, 1, 1 << 20, "default sequence length T"),
                     attrInt("batch", 1, 1, 4096, "default batch B")};

@@ -57,6 +57,7 @@ bool buildMetaFormer(const Attrs& p, Graph* g, std::string* err) {
             PortRef h = b.add(n + "_norm1", "layernorm", {}, {{"x", x}});
             h = mixer(b, n, kind, h, c, res, p.i("heads"));
             x = b.add(n + "_res1", "add", {}, {{"a", x}, {"b", h}});
+            if (kind == "activator" && p.b("lean")) continue;  // Activator's lean variant: no second, non-gated MLP
             h = b.add(n + "_norm2", "layernorm", {}, {{"x", x}});
             h = b.add(n + "_mlp", "ffn", {{"d_model", I(c)}, {"hidden", I(4 * c)}, {"act", S("gelu")}}, {{"x", h}});
             x = b.add(n + "_res2", "add", {}, {{"a", x}, {"b", h}});
@@ -84,6 +85,7 @@ const TemplateDef& template_metaformer() {
                         "else equal, for the latency, FLOPs and parameter comparison of the paper. PoolFormer-S12 is dims "
                         "64,128,320,512, depths 2,2,6,2 at 224 x 224; the default is a miniature.";
         t.params = {attrEnum("mixer", "pool", {"pool", "attention", "mlp", "gmlp", "activator"}, "token mixer of every block"),
+                    attrBool("lean", false, "activator mixer only: drop the second (non-gated) MLP of each block, as Activator's reduced model"),
                     attrInt("image", 64, 8, 4096, "image side"),
                     attrInts("dims", {16, 32, 64, 128}, "width per stage"),
                     attrInts("depths", {1, 1, 2, 1}, "blocks per stage"),

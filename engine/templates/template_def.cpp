@@ -92,6 +92,20 @@ std::string templateNames() {
     return s;
 }
 
+std::string unknownTemplateText(const std::string& name) {
+    std::string s = "unknown template " + q(name) + "; templates: " + templateNames();
+    const size_t us = name.find('_');
+    if (us != std::string::npos && us > 0) {
+        const std::string plugin = name.substr(0, us);
+        bool loaded = false;
+        for (auto* t : templates()) loaded |= t->plugin == plugin;
+        if (!loaded)
+            s += ". Plugin templates are named \"<plugin>_<name>\": if " + q(name) + " comes from plugin " + q(plugin) +
+                 ", that plugin is not loaded (`archscope plugins` lists what is; install it or pass --plugin PATH)";
+    }
+    return s;
+}
+
 bool resolveTemplateParams(const TemplateDef& def, const std::map<std::string, std::string>& overrides, Attrs* out,
                            std::string* err) {
     for (auto& [name, text] : overrides) {

@@ -13,6 +13,7 @@
 #include "graph/graph.h"
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct TemplateDef {
     std::string title;        // "GPT-style decoder LM"
     std::string description;  // one paragraph naming its paper(s)
     std::string paper;        // short citation, e.g. "Touvron et al. 2023, LLaMA"
+    std::string plugin;       // the plugin that provides it (engine/plugins/plugin_templates.cpp); empty for core
     std::vector<AttrDef> params;  // d_model, layers, heads, preset, ... with defaults and ranges
     // Builds the design from resolved params (defaults filled in). Returns
     // false with *err naming the parameter on an invalid combination.
@@ -33,9 +35,12 @@ struct TemplateDef {
     std::function<bool(const Attrs& params, std::map<std::string, Tensor>* weights, std::string* err)> weights;
 };
 
-// All templates, in listing order.
+// All templates, in listing order: the core ones, then those added by plugins.
 const std::vector<const TemplateDef*>& templates();
 const TemplateDef* findTemplate(const std::string& name);
+// Adds a template at run time (plugins call this while loading, before any
+// other thread lists templates). False with *err when the name is taken.
+bool addTemplate(std::shared_ptr<const TemplateDef> t, std::string* err);
 
 // Resolves `overrides` ("d_model" -> "256") against def.params (type and range
 // checked, defaults filled in). The error names the parameter and lists the valid ones.
@@ -50,5 +55,8 @@ bool instantiateTemplate(const TemplateDef& def, const std::map<std::string, std
 
 // "gpt, vit, ..." for messages.
 std::string templateNames();
+// `unknown template "NAME"; templates: ...`, and for a name like "kat_vit" the
+// hint that plugin templates are named "<plugin>_..." and plugin "kat" is not loaded.
+std::string unknownTemplateText(const std::string& name);
 
 }  // namespace archscope

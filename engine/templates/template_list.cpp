@@ -17,11 +17,26 @@ ARCHSCOPE_TEMPLATES(ARCHSCOPE_DECLARE)
 #undef ARCHSCOPE_DECLARE
 }  // namespace tmpl
 
-const std::vector<const TemplateDef*>& templates() {
+namespace {
+std::vector<const TemplateDef*>& mutableTemplates() {
 #define ARCHSCOPE_ENTRY(n) &tmpl::template_##n(),
-    static const std::vector<const TemplateDef*> v{ARCHSCOPE_TEMPLATES(ARCHSCOPE_ENTRY)};
+    static std::vector<const TemplateDef*> v{ARCHSCOPE_TEMPLATES(ARCHSCOPE_ENTRY)};
 #undef ARCHSCOPE_ENTRY
     return v;
+}
+}  // namespace
+
+const std::vector<const TemplateDef*>& templates() { return mutableTemplates(); }
+
+bool addTemplate(std::shared_ptr<const TemplateDef> t, std::string* err) {
+    static std::vector<std::shared_ptr<const TemplateDef>> owned;  // plugin templates live as long as the process
+    if (const TemplateDef* have = findTemplate(t->name)) {
+        *err = "template \"" + t->name + "\" is already defined by " + (have->plugin.empty() ? std::string("the core templates") : "plugin \"" + have->plugin + "\"");
+        return false;
+    }
+    owned.push_back(t);
+    mutableTemplates().push_back(t.get());
+    return true;
 }
 
 const TemplateDef* findTemplate(const std::string& name) {

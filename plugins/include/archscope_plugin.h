@@ -1,10 +1,11 @@
 /* archscope_plugin.h: the Archscope plugin ABI (version 1).
  *
  * A plugin is a shared library that adds ops to Archscope without rebuilding
- * it. It exports two C functions:
+ * it. It exports two C functions, and optionally a third:
  *
  *   uint32_t archscope_plugin_abi_version(void);        returns ARCHSCOPE_PLUGIN_ABI_VERSION
  *   const archscope_plugin_desc* archscope_plugin_ops(void);  name, version and op table
+ *   const archscope_template_table* archscope_plugin_templates(void);  optional: templates
  *
  * Everything crossing the boundary is plain C: fixed-size integers, doubles,
  * NUL-terminated UTF-8 strings, arrays with counts, and function pointers that
@@ -258,6 +259,54 @@ typedef struct archscope_plugin_desc {
 /* The two exported functions. */
 typedef uint32_t (*archscope_plugin_abi_version_fn)(void);
 typedef const archscope_plugin_desc* (*archscope_plugin_ops_fn)(void);
+
+/* ---- Templates (optional third symbol) ------------------------------------ */
+
+/* A plugin may also export
+ *
+ *   const archscope_template_table* archscope_plugin_templates(void);
+ *
+ * to add architecture templates that use its ops to `archscope templates`,
+ * `archscope new` and the GUI gallery. A plugin without the symbol loads as
+ * before (this is an addition to ABI version 1, not a new ABI version). The
+ * table carries its own version, ARCHSCOPE_TEMPLATES_VERSION: Archscope
+ * refuses the plugin when that version differs, naming both numbers.
+ *
+ * build() receives the resolved parameters (defaults filled in, ranges
+ * checked) and writes a complete design file (docs/design-format.md: "format",
+ * "version", "symbols", "nodes", "edges", optional "groups") into design,
+ * NUL-terminated, setting length to its strlen; if length >= capacity the host
+ * calls again with a buffer of length + 1 bytes. Return 0, or non-zero with a
+ * message in error naming the parameter (e.g. "d_model = 100 is not divisible
+ * by heads = 3"). */
+#define ARCHSCOPE_TEMPLATES_VERSION 1u
+
+typedef struct archscope_template_args {
+    const archscope_attr_value* params;  /* in archscope_template_def.params order */
+    int32_t param_count;
+    char* design;
+    size_t capacity;
+    size_t length;
+    char error[ARCHSCOPE_ERROR_MAX];
+} archscope_template_args;
+
+typedef struct archscope_template_def {
+    const char* name;         /* "<plugin>_<name>": [a-z0-9_]+, starting with the plugin's name and _ */
+    const char* title;        /* one line, e.g. "KAT: ViT with GR-KAN feed-forward" */
+    const char* description;  /* one paragraph naming the paper(s) */
+    const char* paper;        /* short citation */
+    const archscope_attr_def* params;  /* size parameters, declared like op attributes */
+    int32_t param_count;
+    int (*build)(archscope_template_args* args);
+} archscope_template_def;
+
+typedef struct archscope_template_table {
+    uint32_t version;  /* ARCHSCOPE_TEMPLATES_VERSION */
+    const archscope_template_def* templates;
+    int32_t template_count;
+} archscope_template_table;
+
+typedef const archscope_template_table* (*archscope_plugin_templates_fn)(void);
 
 /* ---- Small helpers for plugin code (header-only, optional) ---------------- */
 

@@ -84,9 +84,80 @@ private slots:
         }
         qInfo("%d kills: file held design A %d times, B %d times", rounds, sawA, sawB);
         QVERIFY(sawA > 0 && sawB > 0);  // kills landed at different points of the loop
-        // Killed writers leave their temporary files; none is ever the design itself.
+        // Killed writers leave their temporary files; none is ever the design
+        // itself, and the next save or load removes them (their writers are dead).
         for (auto& f : QDir(tmp.path()).entryList(QDir::Files))
             QVERIFY2(f == "design.json" || f.startsWith("design.json.tmp-"), qPrintable(f));
+        QVERIFY(saveDesign(bigDesign("A"), path, &err));
+        QCOMPARE(QDir(tmp.path()).entryList(QDir::Files), QStringList{"design.json"});
+    }
+
+    void staleTemporariesOfDeadWritersAreRemoved() {
+        // Only "PATH.tmp-PID" of this exact PATH with a PID that is not running
+        // goes: not a live writer's file, not another design's, not other names.
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("d.json");
+        auto deadPid = [] {
+            pid_t p = fork();
+            if (p == 0) _exit(0);
+            waitpid(p, nullptr, 0);
+            return long(p);
+        };
+        auto touch = [&](const QString& name) {
+            QFile f(tmp.filePath(name));
+            return f.open(QIODevice::WriteOnly) && f.write("partial") == 7;
+        };
+        const QString dead = QString("d.json.tmp-%1").arg(deadPid()), dead2 = QString("d.json.tmp-%1").arg(deadPid());
+        const pid_t sleeper = fork();  // a live writer (this process's own name is the one saveDesign writes)
+        if (sleeper == 0) {
+            pause();
+            _exit(0);
+        }
+        auto stopSleeper = qScopeGuard([&] {
+            ::kill(sleeper, SIGKILL);
+            waitpid(sleeper, nullptr, 0);
+        });
+        const QStringList kept = {QString("d.json.tmp-%1").arg(sleeper), QString("d.json.tmp-%1").arg(getppid()),
+                                  QString("e.json.tmp-%1").arg(deadPid()), "d.json.tmp-12ab", "d.json.tmp-", "d.json.bak",
+                                  "xd.json.tmp-1"};
+        for (auto& f : kept + QStringList{dead, dead2}) QVERIFY(touch(f));
+        std::string err;
+        QVERIFY(saveDesign(bigDesign("A"), path.toStdString(), &err));
+        QVERIFY(!QFileInfo::exists(tmp.filePath(dead)) && !QFileInfo::exists(tmp.filePath(dead2)));
+        for (auto& f : kept) QVERIFY2(QFileInfo::exists(tmp.filePath(f)), qPrintable(f));
+        // Opening a design cleans too.
+        const QString dead3 = QString("d.json.tmp-%1").arg(deadPid());
+        QVERIFY(touch(dead3));
+        Graph g;
+        QVERIFY(loadDesign(path.toStdString(), &g).ok);
+        QVERIFY(!QFileInfo::exists(tmp.filePath(dead3)));
+        QCOMPARE(removeStaleTemporaries(path.toStdString()), 0);
+        QCOMPARE(QDir(tmp.path()).entryList(QDir::Files).size(), kept.size() + 1);
+    }
+
+    void edgesWithAnEmptyEndAreNotSaved() {
+        // Graph::connect takes any PortRef; an edge built in code with an empty
+        // node id or port (or a node id holding ':') used to be written as
+        // ":y" and made the file unreadable. Such edges are left out.
+        Graph g;
+        g.addNode({"x", "input", {{"shape", std::string("2, 3")}}});
+        g.addNode({"y", "output", {}});
+        g.connect({"x", "y"}, {"y", "x"});
+        g.connect({"", "y"}, {"y", "z"});
+        g.connect({"x", ""}, {"y", "w"});
+        g.connect({"x", "y"}, {"", "x"});
+        g.connect({"a:b", "y"}, {"y", "v"});
+        QCOMPARE(g.edges().size(), size_t(5));
+        QTemporaryDir tmp;
+        const std::string path = tmp.filePath("e.json").toStdString();
+        std::string err;
+        QVERIFY(saveDesign(g, path, &err));
+        Graph back;
+        LoadResult r = loadDesign(path, &back);
+        QVERIFY2(r.ok, r.error.c_str());
+        QCOMPARE(back.edges().size(), size_t(1));
+        QCOMPARE(back.edges()[0].from.node, std::string("x"));
+        QCOMPARE(back.edges()[0].to.node, std::string("y"));
     }
 
     void failedSaveKeepsTheOldFile() {

@@ -185,6 +185,82 @@ private slots:
         QCOMPARE(a.totalParams, int64_t(124439808) + V * d);
     }
 
+    // GPT-2 small with its LM head tied to the token embedding: the published 124,439,808.
+    void gpt2SmallTiedParams() {
+        Graph g;
+        std::string err;
+        QVERIFY2(instantiateTemplate(*findTemplate("gpt"), {{"preset", "gpt2"}, {"vocab", "50257"}, {"ctx", "1024"}, {"d_model", "768"},
+                                                            {"layers", "12"}, {"heads", "12"}, {"seq", "4"}, {"tie_embeddings", "true"}}, &g, &err),
+                 err.c_str());
+        Analysis a = analyze(g, {});
+        QVERIFY2(a.ok(), a.errorText().c_str());
+        QCOMPARE(a.totalParams, int64_t(124439808));
+    }
+
+    // The tied head computes logits with the embedding table: the same design untied, with the
+    // table copied into the head, gives the same logits; and the tied store holds no head weight.
+    void tiedHeadUsesTheEmbedding() {
+        Built t;
+        QVERIFY2(build("gpt", {{"tie_embeddings", "true"}, {"seq", "6"}}, &t), t.error.c_str());
+        QVERIFY(t.w.find("embed", "weight"));
+        QVERIFY(!t.w.find("lm_head", "weight"));
+        RunResult rt = makeCpuBackend()->run({&t.g, &t.a, &t.w, t.inputs, 11, false});
+        QVERIFY2(rt.ok, rt.error.c_str());
+
+        Built u;
+        QVERIFY2(build("gpt", {{"tie_embeddings", "true"}, {"seq", "6"}}, &u), u.error.c_str());
+        u.g.node("lm_head")->weightsOf.clear();
+        u.a = analyze(u.g, {});
+        QVERIFY2(u.a.ok(), u.a.errorText().c_str());
+        QCOMPARE(u.a.totalParams, t.a.totalParams + 256 * 64);
+        u.w.set("lm_head", "weight", *t.w.find("embed", "weight"));
+        QVERIFY(u.w.materialize(u.a, u.g.weights.seed, &u.error));
+        RunResult ru = makeCpuBackend()->run({&u.g, &u.a, &u.w, t.inputs, 11, false});
+        QVERIFY2(ru.ok, ru.error.c_str());
+        std::string where;
+        QCOMPARE(test::worstViolation(ru.outputs.at("logits"), rt.outputs.at("logits"), 0, 0, &where), 0.0);
+        // A different table in the untied head changes the logits (the comparison can fail).
+        Tensor other = *t.w.find("embed", "weight");
+        other.f32()[0] += 1.0f;
+        u.w.set("lm_head", "weight", other);
+        RunResult r2 = makeCpuBackend()->run({&u.g, &u.a, &u.w, t.inputs, 11, false});
+        QVERIFY(test::worstViolation(r2.outputs.at("logits"), rt.outputs.at("logits"), 0, 0, &where) > 0);
+    }
+
+    // weights_of that names a missing node or a node with other shapes is an analysis error.
+    void tiedWeightsErrors() {
+        Built t;
+        QVERIFY2(build("gpt", {{"tie_embeddings", "true"}}, &t), t.error.c_str());
+        Graph g = t.g;
+        g.node("lm_head")->weightsOf = "embedding";
+        Analysis a = analyze(g, {});
+        QVERIFY(!a.ok());
+        QVERIFY2(a.errorText().find("weights_of names \"embedding\"") != std::string::npos, a.errorText().c_str());
+        g.node("lm_head")->weightsOf = "embed";
+        g.node("lm_head")->attrs["out_features"] = int64_t(100);
+        a = analyze(g, {});
+        QVERIFY(!a.ok());
+        QVERIFY2(a.errorText().find("[100, 64] but \"embed\"'s is [256, 64]") != std::string::npos, a.errorText().c_str());
+        // weights_of survives a save and load.
+        Graph back;
+        LoadResult lr = parseDesign(serializeDesign(t.g), "tied.json", &back);
+        QVERIFY2(lr.ok, lr.error.c_str());
+        QCOMPARE(back.node("lm_head")->weightsOf, std::string("embed"));
+    }
+
+    // Activator's lean variant drops each block's second MLP (LayerNorm 2c, ffn c->4c->c with biases).
+    void metaformerActivatorLean() {
+        Built full, lean;
+        QVERIFY2(build("metaformer", {{"mixer", "activator"}}, &full), full.error.c_str());
+        QVERIFY2(build("metaformer", {{"mixer", "activator"}, {"lean", "true"}}, &lean), lean.error.c_str());
+        int64_t mlp = 0;
+        const int64_t dims[] = {16, 32, 64, 128}, depths[] = {1, 1, 2, 1};
+        for (int s = 0; s < 4; ++s) mlp += depths[s] * (2 * dims[s] + 4 * dims[s] * dims[s] + 4 * dims[s] + 4 * dims[s] * dims[s] + dims[s]);
+        QCOMPARE(full.a.totalParams - lean.a.totalParams, mlp);
+        RunResult r = makeCpuBackend()->run({&lean.g, &lean.a, &lean.w, lean.inputs, 11, false});
+        QVERIFY2(r.ok, r.error.c_str());
+    }
+
     // DeiT-Tiny: 5,717,416 parameters (timm deit_tiny_patch16_224).
     void vitCounts() {
         Graph g;

@@ -106,6 +106,8 @@ private slots:
         QTest::newRow("duplicate op id") << "bad_dup.so" << "op id \"relu\" is already defined by the core ops";
         QTest::newRow("no CPU kernel") << "bad_def.so" << "a primitive op needs both infer and cpu";
         QTest::newRow("not SPIR-V") << "bad_spirv.so" << "vulkan.spirv is not SPIR-V";
+        QTest::newRow("template name") << "bad_tmpl.so" << "template 0 \"mlp\": the name must be \"bad_tmpl_<name>\"";
+        QTest::newRow("template table version") << "bad_tmpl_version.so" << "template table version 99, but this Archscope reads version 1";
     }
     void badPluginsAreRefused() {
         QFETCH(QString, file);
@@ -119,6 +121,7 @@ private slots:
         VERIFY_CONTAINS(r.error, reason.toStdString());
         QCOMPARE(reg->all().size(), before);  // all or nothing: bad_dup's fine op is not registered either
         QVERIFY(!reg->find("bad_dup_fine"));
+        QVERIFY(!reg->find("bad_tmpl_fine"));
     }
 
     void notALibrary() {
@@ -143,7 +146,7 @@ private slots:
         PluginRecord k = loadPlugin(kat(), "app", *reg);
         QVERIFY2(k.ok(), k.error.c_str());
         QCOMPARE(ok, 1);  // bad_kernel loads: its kernels fail only when run
-        QCOMPARE(bad, 5);
+        QCOMPARE(bad, 7);
         QVERIFY(reg->find("kat_rational") && reg->find("bad_fail"));
     }
 

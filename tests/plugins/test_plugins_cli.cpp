@@ -183,6 +183,57 @@ private slots:
         CHECK_EXIT(r, 1);
         QVERIFY2(r.err.contains("node \"boom\"") && r.err.contains("plugin \"bad_kernel\": CPU kernel threw: deliberate exception"), qPrintable(r.err));
     }
+
+    // Plugin templates appear with their plugin and vanish without it.
+    void pluginTemplates() {
+        Result list = archscope({"templates"});
+        CHECK_EXIT(list, 0);
+        QVERIFY2(list.out.contains("kat_vit") && list.out.contains("polycom_gpt") && list.out.contains("plugin: kat"), qPrintable(list.out));
+        Result json = archscope({"templates", "--json", "polycom_gpt"});
+        CHECK_EXIT(json, 0);
+        QCOMPARE(QJsonDocument::fromJson(json.out.toUtf8()).array()[0].toObject()["plugin"].toString(), QString("polycom"));
+        Result plugins = archscope({"plugins"});
+        QVERIFY2(plugins.out.contains("kat_vit") && plugins.out.contains("[template]"), qPrintable(plugins.out));
+
+        QTemporaryDir tmp;
+        const QString f = tmp.filePath("kat.json");
+        Result made = archscope({"new", "kat_vit", "-o", f, "--set", "layers=1"});
+        CHECK_EXIT(made, 0);
+        Result ok = archscope({"validate", f});
+        CHECK_EXIT(ok, 0);
+        Result run = archscope({"run", f, "--backend", "cpu"});
+        CHECK_EXIT(run, 0);
+
+        Result none = archscope({"--no-plugins", "templates"});
+        CHECK_EXIT(none, 0);
+        QVERIFY2(!none.out.contains("kat_vit"), qPrintable(none.out));
+        Result missing = archscope({"--no-plugins", "new", "kat_vit", "-o", tmp.filePath("x.json")});
+        CHECK_EXIT(missing, 2);
+        QVERIFY2(missing.err.contains("unknown template \"kat_vit\"") && missing.err.contains("plugin \"kat\", that plugin is not loaded"),
+                 qPrintable(missing.err));
+        Result back = archscope({"--no-plugins", "validate", f});  // the saved design still names its plugin
+        CHECK_EXIT(back, 2);
+        QVERIFY2(back.err.contains("comes from plugin \"kat\""), qPrintable(back.err));
+    }
+
+    // ONNX: plugin ops export as archscope.plugin.<name> nodes; import needs the plugin.
+    void onnxNeedsThePlugin() {
+        QTemporaryDir tmp;
+        const QString onnx = tmp.filePath("poly.onnx");
+        Result ex = archscope({"export", example("polycom/examples/polycom_encoder_block.json"), "--format", "onnx", "-o", onnx});
+        if (ex.code == 2 && ex.err.contains("no ONNX support")) QSKIP("built without libonnx-dev");
+        CHECK_EXIT(ex, 0);
+        Result in = archscope({"import", onnx, "-o", tmp.filePath("back.json")});
+        CHECK_EXIT(in, 0);
+        Result runBack = archscope({"run", tmp.filePath("back.json")});
+        CHECK_EXIT(runBack, 0);
+        Result none = archscope({"--no-plugins", "import", onnx, "-o", tmp.filePath("none.json")});
+        CHECK_EXIT(none, 2);
+        QVERIFY2(none.err.contains("unsupported op \"polynorm\"") && none.err.contains("plugin \"polycom\"") &&
+                     !none.err.contains("unsupported op \"polynorm\":") &&  // every node on the line that names the plugin
+                     none.err.contains("not loaded"),
+                 qPrintable(none.err));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPluginsCli)

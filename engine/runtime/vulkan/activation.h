@@ -4,6 +4,7 @@
 namespace archscope::vk::act {
 enum Code : int {
     None = 0, Relu = 1, Relu6 = 2, Gelu = 3, GeluTanh = 4, Silu = 5, Sigmoid = 6,
-    Tanh = 7, Exp = 8, Elu1 = 9, Softplus = 10, Scale = 11, Clamp = 12
+    Tanh = 7, Exp = 8, Elu1 = 9, Softplus = 10, Scale = 11, Clamp = 12,
+    Erf = 13, Sqrt = 14, Neg = 15, Reciprocal = 16, LogicalNot = 17, Pow = 18
 };
 }  // namespace archscope::vk::act

@@ -4,7 +4,9 @@
 
 #include "runtime/vulkan/kernel.h"
 
+#include <algorithm>
 #include <array>
+#include <cstdlib>
 
 namespace archscope::vk {
 
@@ -16,13 +18,21 @@ struct ConvDesc {
 inline bool dispatchConv(KernelBuild& b, const ConvDesc& g, bool bias) {
     const int64_t total = g.n * g.o * g.ho * g.wo;
     if (total >= (int64_t(1) << 31) || b.inputs[0].numel() >= (int64_t(1) << 31)) return b.decline("tensor too large for 32-bit indexing");
+    if (total == 0) return true;
+    // CPU devices: one output per invocation; GPUs: 64 pixels of one (n, o) per workgroup
+    // with the filter staged in shared memory (a quarter of it at most, <= 4096 floats).
+    const bool tiled = b.family == Family::Tiled;
+    // ARCHSCOPE_VK_CONV_CHUNK=N overrides the chunk (tests use a small one to force many chunks).
+    const char* env = std::getenv("ARCHSCOPE_VK_CONV_CHUNK");
+    const int64_t pix = g.ho * g.wo, chunk = env && std::atoi(env) > 0 ? std::min(std::atoi(env), 4096)
+                                                                          : std::clamp<int64_t>(int64_t(b.device.maxSharedMemory) / 16, 64, 4096);
     Dispatch d;
-    d.shader = "conv";
+    d.shader = tiled ? "conv_tiled" : "conv_direct";
     d.bindings = {{b.inputs[0].slot, BindKind::TexelR32F}, {b.params[0].slot, BindKind::TexelR32F},
                   {bias ? b.params[1].slot : b.params[0].slot, BindKind::TexelR32F}, {b.outputs[0].slot, BindKind::Storage}};
-    d.spec = {bias ? 1u : 0u};
+    d.spec = {bias ? 1u : 0u, uint32_t(chunk)};
     for (int64_t v : {total, g.c, g.h, g.w, g.o, g.groups, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw, g.pt, g.pl, g.ho, g.wo}) d.push.u(uint32_t(v));
-    grid1d(b.device, ceilDiv(total, 64), d.groups);
+    grid1d(b.device, tiled ? g.n * g.o * ceilDiv(pix, 64) : ceilDiv(total, 64), d.groups);
     b.dispatch(std::move(d));
     return true;
 }

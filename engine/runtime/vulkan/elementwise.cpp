@@ -43,62 +43,79 @@ VulkanKernel unaryKernel(const std::string& op, int code, std::function<std::pai
 
 namespace {
 // Output shape plus per-input strides (0 on broadcast dims), merged where
-// contiguous for all three, padded to 4 dims at the front; false if > 4 remain.
-bool collapse4(const std::vector<int64_t>& y, const std::vector<int64_t>& a, const std::vector<int64_t>& bs, uint32_t shape[4],
-               uint32_t sa[4], uint32_t sb[4]) {
-    const size_t r = y.size();
-    auto strides = [r, &y](const std::vector<int64_t>& t) {
-        std::vector<int64_t> st(r, 0);
+// contiguous for every input, padded to 4 dims at the front; false if > 4 remain.
+bool collapse4(const std::vector<int64_t>& y, const std::vector<const std::vector<int64_t>*>& ins, uint32_t shape[4], uint32_t st[3][4]) {
+    const size_t r = y.size(), k = ins.size();
+    std::vector<std::vector<int64_t>> t(k, std::vector<int64_t>(r, 0));
+    for (size_t j = 0; j < k; ++j) {
         int64_t acc = 1;
-        for (size_t i = t.size(); i-- > 0;) {
-            if (t[i] != 1) st[r - t.size() + i] = acc;
-            acc *= t[i];
+        const auto& s = *ins[j];
+        for (size_t i = s.size(); i-- > 0;) {
+            if (s[i] != 1) t[j][r - s.size() + i] = acc;
+            acc *= s[i];
         }
-        (void)y;
-        return st;
-    };
-    const auto ta = strides(a), tb = strides(bs);
-    std::vector<int64_t> n, xa, xb;
+    }
+    std::vector<int64_t> n;
+    std::vector<std::vector<int64_t>> x(k);
     for (size_t i = 0; i < r; ++i) {
         if (y[i] == 1) continue;
-        if (!n.empty() && xa.back() == ta[i] * y[i] && xb.back() == tb[i] * y[i]) {
+        bool merge = !n.empty();
+        for (size_t j = 0; j < k && merge; ++j) merge = x[j].back() == t[j][i] * y[i];
+        if (merge) {
             n.back() *= y[i];
-            xa.back() = ta[i];
-            xb.back() = tb[i];
+            for (size_t j = 0; j < k; ++j) x[j].back() = t[j][i];
             continue;
         }
         n.push_back(y[i]);
-        xa.push_back(ta[i]);
-        xb.push_back(tb[i]);
+        for (size_t j = 0; j < k; ++j) x[j].push_back(t[j][i]);
     }
     if (n.size() > 4) return false;
-    while (n.size() < 4) { n.insert(n.begin(), 1); xa.insert(xa.begin(), 0); xb.insert(xb.begin(), 0); }
-    for (int i = 0; i < 4; ++i) { shape[i] = uint32_t(n[size_t(i)]); sa[i] = uint32_t(xa[size_t(i)]); sb[i] = uint32_t(xb[size_t(i)]); }
+    const size_t pad = 4 - n.size();
+    for (int i = 0; i < 4; ++i) {
+        shape[i] = i < int(pad) ? 1u : uint32_t(n[size_t(i) - pad]);
+        for (size_t j = 0; j < 3; ++j) st[j][i] = j < k && i >= int(pad) ? uint32_t(x[j][size_t(i) - pad]) : 0u;
+    }
+    return true;
+}
+
+// One dispatch of binary.comp variant `variant` over inputs (2 or 3) with broadcasting.
+bool broadcastDispatch(KernelBuild& b, const std::string& variant, const std::vector<TensorRef>& ins, uint32_t gateAct) {
+    const TensorRef& y = b.outputs[0];
+    const int64_t n = y.numel();
+    if (n >= kMaxIndex) return b.decline("tensor too large for 32-bit indexing");
+    if (n == 0) return true;
+    bool same = true;
+    for (auto& t : ins) same = same && t.shape == y.shape;
+    uint32_t shape[4] = {1, 1, 1, 1}, st[3][4] = {};
+    std::vector<const std::vector<int64_t>*> shapes;
+    for (auto& t : ins) shapes.push_back(&t.shape);
+    if (!same && !collapse4(y.shape, shapes, shape, st)) return b.decline("broadcast needs more than 4 dims");
+    const int64_t items = same ? (n + 3) / 4 : n;
+    const BindKind k = same ? BindKind::TexelRGBA32F : BindKind::TexelR32F;
+    Dispatch d;
+    d.shader = "binary_" + variant;
+    d.bindings = {{ins[0].slot, k}, {ins[1].slot, k}, {y.slot, BindKind::Storage}};
+    if (ins.size() > 2) d.bindings.push_back({ins[2].slot, k});
+    d.spec = {same ? 1u : 0u, gateAct};
+    d.push.u(uint32_t(items));
+    for (int i = 0; i < 4; ++i) d.push.u(shape[i]);
+    for (auto& v : st)
+        for (int i = 0; i < 4; ++i) d.push.u(v[i]);
+    grid1d(b.device, (items + kLocal - 1) / kLocal, d.groups);
+    b.dispatch(std::move(d));
     return true;
 }
 }  // namespace
 
 VulkanKernel binaryKernel(const std::string& op, const std::string& variant, std::function<int(const Attrs&)> gateAct) {
     auto build = [variant, gateAct](KernelBuild& b) {
-        const TensorRef &a = b.inputs[0], &bt = b.inputs[1], &y = b.outputs[0];
-        const int64_t n = y.numel();
-        if (n >= kMaxIndex) return b.decline("tensor too large for 32-bit indexing");
-        const bool same = a.shape == y.shape && bt.shape == y.shape;
-        uint32_t shape[4] = {1, 1, 1, 1}, sa[4] = {0, 0, 0, 0}, sb[4] = {0, 0, 0, 0};
-        if (!same && !collapse4(y.shape, a.shape, bt.shape, shape, sa, sb)) return b.decline("broadcast needs more than 4 dims");
-        const int64_t items = same ? (n + 3) / 4 : n;
-        const BindKind k = same ? BindKind::TexelRGBA32F : BindKind::TexelR32F;
-        Dispatch d;
-        d.shader = "binary_" + variant;
-        d.bindings = {{a.slot, k}, {bt.slot, k}, {y.slot, BindKind::Storage}};
-        d.spec = {same ? 1u : 0u, uint32_t(gateAct ? gateAct(b.attrs) : 0)};
-        d.push.u(uint32_t(items));
-        for (auto* v : {shape, sa, sb})
-            for (int i = 0; i < 4; ++i) d.push.u(v[i]);
-        grid1d(b.device, (items + kLocal - 1) / kLocal, d.groups);
-        b.dispatch(std::move(d));
-        return true;
+        return broadcastDispatch(b, variant, {b.inputs[0], b.inputs[1]}, uint32_t(gateAct ? gateAct(b.attrs) : 0));
     };
+    return VulkanKernel{op, build, false, nullptr};
+}
+
+VulkanKernel ternaryKernel(const std::string& op, const std::string& variant) {
+    auto build = [variant](KernelBuild& b) { return broadcastDispatch(b, variant, {b.inputs[0], b.inputs[1], b.inputs[2]}, 0); };
     return VulkanKernel{op, build, false, nullptr};
 }
 

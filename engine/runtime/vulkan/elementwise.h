@@ -1,6 +1,6 @@
 // Factories for the elementwise kernel families (one shader each, the op by
-// define): unary activations (shaders/unary.comp) and broadcasting binary
-// ops (shaders/binary.comp). Kernel files under kernels/ call these.
+// define): unary activations (shaders/unary.comp) and broadcasting binary and
+// ternary ops (shaders/binary.comp). Kernel files under kernels/ call these.
 #pragma once
 
 #include "runtime/vulkan/activation.h"
@@ -14,5 +14,8 @@ VulkanKernel unaryKernel(const std::string& op, int code, std::function<std::pai
 // y = a OP b with broadcasting, shader "binary_<variant>"; `gateAct` gives
 // the activation code applied to b (gate only).
 VulkanKernel binaryKernel(const std::string& op, const std::string& variant, std::function<int(const Attrs&)> gateAct = nullptr);
+
+// y = f(a, b, c) with broadcasting of all three, shader "binary_<variant>" (a TERNARY variant: where).
+VulkanKernel ternaryKernel(const std::string& op, const std::string& variant);
 
 }  // namespace archscope::vk

@@ -18,7 +18,7 @@ struct Fault {
 struct State {
     std::mutex mutex;
     std::vector<Fault> faults;
-    long calls[2] = {0, 0};
+    long calls[3] = {0, 0, 0};
     bool envRead = false;
 };
 
@@ -48,7 +48,8 @@ bool parse(const std::string& spec, std::vector<Fault>* out, std::string* err) {
         }
         if (site == "vk_alloc") out->push_back({FaultSite::Alloc, n});
         else if (site == "vk_submit") out->push_back({FaultSite::Submit, n});
-        else { if (err) *err = "unknown fault site \"" + site + "\" (vk_alloc or vk_submit)"; return false; }
+        else if (site == "vk_bind") out->push_back({FaultSite::Bind, n});
+        else { if (err) *err = "unknown fault site \"" + site + "\" (vk_alloc or vk_submit, or vk_bind)"; return false; }
     }
     return true;
 }
@@ -78,7 +79,7 @@ VkResult injectedFault(FaultSite site) {
     for (auto& f : s.faults)
         if (f.site == site && f.at == n) {
             ++g_injected;
-            return site == FaultSite::Alloc ? VK_ERROR_OUT_OF_DEVICE_MEMORY : VK_ERROR_DEVICE_LOST;
+            return site == FaultSite::Submit ? VK_ERROR_DEVICE_LOST : VK_ERROR_OUT_OF_DEVICE_MEMORY;
         }
     return VK_SUCCESS;
 }
@@ -90,7 +91,7 @@ bool setFaultSpec(const std::string& spec, std::string* err) {
     State& s = state();
     std::lock_guard<std::mutex> lock(s.mutex);
     s.faults = f;
-    s.calls[0] = s.calls[1] = 0;
+    s.calls[0] = s.calls[1] = s.calls[2] = 0;
     g_armed = !f.empty();
     return true;
 }

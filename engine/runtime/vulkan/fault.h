@@ -5,6 +5,7 @@
 // "the N-th call at SITE since the spec was set fails" (N >= 1, once):
 //   vk_alloc:N   the N-th vkAllocateMemory returns VK_ERROR_OUT_OF_DEVICE_MEMORY
 //   vk_submit:N  the N-th vkQueueSubmit returns VK_ERROR_DEVICE_LOST
+//   vk_bind:N    the N-th vkBindBufferMemory returns VK_ERROR_OUT_OF_DEVICE_MEMORY
 // The call itself is skipped, so nothing is allocated or submitted. With no
 // spec the hooks cost one relaxed atomic load.
 #pragma once
@@ -15,7 +16,7 @@
 
 namespace archscope::vk {
 
-enum class FaultSite { Alloc, Submit };
+enum class FaultSite { Alloc, Submit, Bind };
 
 // VK_SUCCESS, or the result to report instead of making the call.
 VkResult injectedFault(FaultSite site);

@@ -15,31 +15,32 @@ namespace {
 // The graph as the matchers see it: who produces and who consumes each tensor.
 struct View {
     const Analysis& a;
-    std::map<std::string, std::vector<PortRef>> consumers;  // "node.port" -> consumer ports
+    std::map<PortRef, std::vector<PortRef>> consumers;      // output port -> consumer ports
     std::map<std::string, int> position;                   // node -> index in a.order
     std::set<std::string> taken;                           // nodes already in a group
 
     explicit View(const Analysis& an) : a(an) {
-        for (auto& e : a.graph().edges()) consumers[e.from.node + "." + e.from.port].push_back(e.to);
+        for (auto& e : a.graph().edges()) consumers[e.from].push_back(e.to);
         for (size_t i = 0; i < a.order.size(); ++i) position[a.order[i]] = int(i);
     }
     const NodeInfo& info(const std::string& n) const { return a.nodes.at(n); }
     const std::string& op(const std::string& n) const { return info(n).def->id; }
-    std::string out(const std::string& n) const { return n + "." + info(n).def->outputs[0].name; }
+    PortRef out(const std::string& n) const { return {n, info(n).def->outputs[0].name}; }
     // Inputs that only give a shape (the mask ops read the scores' shape, window_reverse
     // reads `like`'s): their Vulkan kernels bind nothing there, so they do not keep a
     // fused tensor alive.
     bool shapeOnly(const PortRef& p) const {
         const std::string& o = op(p.node);
-        return (p.port == "x" && (o == "causal_mask" || o == "sliding_window_mask" || o == "alibi")) ||
-               (p.port == "like" && o == "window_reverse");
+        return (p.port == "x" && (o == "causal_mask" || o == "sliding_window_mask" || o == "alibi" || o == "rel_bias")) ||
+               (p.port == "like" && o == "window_reverse") ||
+               (p.port == "past" && (o == "rope" || o == "causal_mask" || o == "sliding_window_mask" || o == "alibi" || o == "rel_bias"));
     }
     // The single consumer of node n's first output (shape-only readers aside), or ""
     // (none, several, taken, or another output used).
     std::string soleConsumer(const std::string& n) const {
         const NodeInfo& i = info(n);
         for (size_t o = 1; o < i.def->outputs.size(); ++o)
-            if (consumers.count(n + "." + i.def->outputs[o].name)) return "";
+            if (consumers.count({n, i.def->outputs[o].name})) return "";
         auto it = consumers.find(out(n));
         if (it == consumers.end()) return "";
         std::string only;
@@ -50,19 +51,18 @@ struct View {
         }
         return only;
     }
-    // Tensor feeding input `port` of node n ("" when unconnected).
-    std::string src(const std::string& n, const std::string& port) const {
+    // Tensor feeding input `port` of node n (empty node when unconnected).
+    PortRef src(const std::string& n, const std::string& port) const {
         auto s = a.graph().source({n, port});
-        return s ? s->node + "." + s->port : "";
+        return s ? *s : PortRef{};
     }
     std::string srcNode(const std::string& n, const std::string& port) const {
         auto s = a.graph().source({n, port});
         return s ? s->node : "";
     }
-    std::vector<int64_t> shape(const std::string& tensor) const {
-        const auto dot = tensor.rfind('.');
-        const NodeInfo& i = info(tensor.substr(0, dot));
-        const int o = i.def->outputIndex(tensor.substr(dot + 1));
+    std::vector<int64_t> shape(const PortRef& tensor) const {
+        const NodeInfo& i = info(tensor.node);
+        const int o = i.def->outputIndex(tensor.port);
         return shapeValues(i.outputs[size_t(o)].shape);
     }
     bool free(const std::string& n) const { return !n.empty() && !taken.count(n); }
@@ -74,8 +74,8 @@ std::vector<std::string> paramKeys(const View& v, const std::string& n) {
     return k;
 }
 
-std::vector<std::string> inputTensors(const View& v, const std::string& n) {
-    std::vector<std::string> in;
+std::vector<PortRef> inputTensors(const View& v, const std::string& n) {
+    std::vector<PortRef> in;
     for (auto& p : v.info(n).def->inputs) in.push_back(v.src(n, p.name));
     return in;
 }
@@ -107,10 +107,10 @@ bool gemmEpilogue(View& v, const std::string& head, FusionGroup* g) {
         next = v.soleConsumer(next);
     }
     if (v.free(next) && v.op(next) == "add") {
-        const std::string tail = v.out(g->nodes.back());
-        const std::string a = v.src(next, "a"), b = v.src(next, "b");
-        const std::string other = a == tail ? b : a;
-        if (!other.empty() && other != tail && v.shape(other) == v.shape(tail) && v.shape(v.out(next)) == v.shape(tail)) {
+        const PortRef tail = v.out(g->nodes.back());
+        const PortRef a = v.src(next, "a"), b = v.src(next, "b");
+        const PortRef other = a == tail ? b : a;
+        if (!other.node.empty() && !(other == tail) && v.shape(other) == v.shape(tail) && v.shape(v.out(next)) == v.shape(tail)) {
             g->nodes.push_back(next);
             g->residual = other;
             g->kind += "+residual";
@@ -135,7 +135,7 @@ bool normEpilogue(View& v, const std::string& head, FusionGroup* g) {
 }
 
 // A full-rank linear whose only consumer is `user`; its input tensor in *x.
-bool plainLinear(const View& v, const std::string& n, const std::string& user, std::string* x) {
+bool plainLinear(const View& v, const std::string& n, const std::string& user, PortRef* x) {
     if (!v.free(n) || v.op(n) != "linear" || v.info(n).attrs.i("rank") > 0 || v.soleConsumer(n) != user) return false;
     *x = v.src(n, "x");
     return true;
@@ -145,7 +145,8 @@ bool plainLinear(const View& v, const std::string& n, const std::string& user, s
 bool glu(View& v, const std::string& head, FusionGroup* g) {
     const std::string& op = v.op(head);
     if (op != "gate" && op != "mul") return false;
-    std::string la = v.srcNode(head, "a"), lb = v.srcNode(head, "b"), actNode, xa, xb;
+    std::string la = v.srcNode(head, "a"), lb = v.srcNode(head, "b"), actNode;
+    PortRef xa, xb;
     Activation gateAct;
     if (op == "gate") {
         static const std::map<std::string, int> codes = {{"sigmoid", act::Sigmoid}, {"silu", act::Silu}, {"gelu", act::Gelu}, {"identity", act::None}};
@@ -157,7 +158,7 @@ bool glu(View& v, const std::string& head, FusionGroup* g) {
         actNode = lb;
         lb = v.srcNode(actNode, "x");
     }
-    if (la == lb || !plainLinear(v, la, head, &xa) || !plainLinear(v, lb, actNode.empty() ? head : actNode, &xb) || xa != xb) return false;
+    if (la == lb || !plainLinear(v, la, head, &xa) || !plainLinear(v, lb, actNode.empty() ? head : actNode, &xb) || !(xa == xb)) return false;
     if (v.info(la).attrs.i("out_features") != v.info(lb).attrs.i("out_features")) return false;
     if (v.shape(v.out(head)) != v.shape(v.out(la))) return false;  // no broadcast in the gate
     g->kind = "glu";
@@ -186,7 +187,8 @@ bool attention(View& v, const std::string& head, FusionGroup* g) {
     if (!v.free(pv) || v.op(pv) != "matmul" || v.srcNode(pv, "a") != head) return false;
     if (v.info(pv).attrs.b("transpose_a") || v.info(pv).attrs.b("transpose_b")) return false;
     std::vector<std::string> chain = {head, pv};
-    std::string addMask, maskNode, cur = v.srcNode(head, "x");
+    PortRef addMask;
+    std::string cur = v.srcNode(head, "x");
     double c1 = 1, c0 = 0;
     if (v.free(cur) && v.op(cur) == "add" && v.soleConsumer(cur) == chain.front()) {
         const std::string a = v.srcNode(cur, "a"), b = v.srcNode(cur, "b");
@@ -207,22 +209,24 @@ bool attention(View& v, const std::string& head, FusionGroup* g) {
     chain.insert(chain.begin(), cur);
     const std::string qk = cur;
     c1 *= v.info(qk).attrs.f("alpha");
-    std::string smMask = v.src(head, "mask");
-    if (!addMask.empty() && !smMask.empty()) return false;  // one mask
+    PortRef smMask = v.src(head, "mask");
+    if (!addMask.node.empty() && !smMask.node.empty()) return false;  // one mask
     // A causal or sliding-window mask feeding only this chain is computed inline.
-    std::string& mask = addMask.empty() ? smMask : addMask;
-    int maskMode = mask.empty() ? 0 : 1;
+    PortRef& mask = addMask.node.empty() ? smMask : addMask;
+    int maskMode = mask.node.empty() ? 0 : 1;
     int64_t offset = 0, window = 0;
-    if (!mask.empty()) {
-        const std::string mn = mask.substr(0, mask.rfind('.'));
+    if (!mask.node.empty()) {
+        const std::string mn = mask.node;
         const std::string& mop = v.op(mn);
         const std::string user = v.soleConsumer(mn);
         if (v.free(mn) && (mop == "causal_mask" || mop == "sliding_window_mask") && std::count(chain.begin(), chain.end(), user)) {
             maskMode = 2;
             offset = v.info(mn).attrs.i("offset");
+            if (const auto& past = v.info(mn).inputs.size() > 1 ? v.info(mn).inputs[1] : std::nullopt)  // KV-cache length
+                offset += past->shape[past->shape.size() - 2].value();
             window = mop == "causal_mask" ? -1 : v.info(mn).attrs.i("window");
             chain.insert(chain.begin(), mn);
-            mask.clear();
+            mask = {};
         }
     }
     g->kind = "attention";
@@ -236,7 +240,7 @@ bool attention(View& v, const std::string& head, FusionGroup* g) {
     g->attrs.set("inv_temp", 1.0 / sm.attrs.f("temperature"));
     g->attrs.set("alpha_out", v.info(pv).attrs.f("alpha"));
     g->attrs.set("mask_mode", int64_t(maskMode));
-    g->attrs.set("mask_after_temp", !smMask.empty());
+    g->attrs.set("mask_after_temp", !smMask.node.empty());
     g->attrs.set("offset", offset);
     g->attrs.set("window", window);
     return true;
@@ -248,7 +252,7 @@ bool accepted(const View& v, const FusionGroup& g, const DeviceInfo& device, Fam
     if (!k) return false;
     const NodeInfo& anchor = v.info(g.anchor());
     KernelBuild b(anchor, g.attrs, family, device);
-    for (auto& t : g.inputs) b.inputs.push_back(t.empty() ? TensorRef{} : TensorRef{0, DType::F32, v.shape(t)});
+    for (auto& t : g.inputs) b.inputs.push_back(t.node.empty() ? TensorRef{} : TensorRef{0, DType::F32, v.shape(t)});
     const NodeInfo& head = v.info(g.nodes.front());
     for (auto& key : g.params) {
         std::vector<int64_t> shape;
@@ -260,7 +264,7 @@ bool accepted(const View& v, const FusionGroup& g, const DeviceInfo& device, Fam
     (void)head;
     for (auto& o : anchor.outputs) b.outputs.push_back({0, o.dtype, shapeValues(o.shape)});
     b.act = g.act;
-    if (!g.residual.empty()) b.residual = {0, DType::F32, v.shape(g.residual)};
+    if (!g.residual.node.empty()) b.residual = {0, DType::F32, v.shape(g.residual)};
     try {
         return k->build(b);
     } catch (const std::exception&) {

@@ -26,11 +26,13 @@ struct FusionGroup {
     std::string kind;                 // "gemm+act", "gemm+residual", "norm+act", "glu", "attention", ...
     std::string kernel;               // kernel id for findKernel: an op id or "fused_glu", "fused_attention"
     std::vector<std::string> nodes;   // members in execution order; the kernel runs at the last one
-    std::vector<std::string> inputs;  // tensors "node.port" the kernel reads, in its input order ("" = none)
+    // Tensors are (node, output port) pairs, never "node.port" strings: node ids may
+    // contain dots (imported models: "blocks.0.attn"), and so may plugin port names.
+    std::vector<PortRef> inputs;      // tensors the kernel reads, in its input order (empty node = none)
     std::vector<std::string> params;  // weight keys (WeightStore::key), in the kernel's parameter order
     Attrs attrs;                      // kernel attributes: the head node's, plus what the pass adds
     Activation act;                   // epilogue activation (gemm, norm)
-    std::string residual;             // residual tensor "node.port" added in the gemm epilogue ("" none)
+    PortRef residual;                 // residual tensor added in the gemm epilogue (empty node: none)
     const std::string& anchor() const { return nodes.back(); }
 };
 

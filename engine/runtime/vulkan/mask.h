@@ -10,7 +10,7 @@ namespace archscope::vk {
 // window < 0: causal (no lower bound); slopes: alibi's per-head slopes (empty for masks).
 inline bool dispatchMask(KernelBuild& b, int64_t window, std::vector<float> slopes) {
     const TensorRef& y = b.outputs[0];
-    const int64_t tk = y.shape.back(), tq = y.shape[y.shape.size() - 2], off = b.attrs.i("offset");
+    const int64_t tk = y.shape.back(), tq = y.shape[y.shape.size() - 2], off = b.attrs.i("offset") + (b.has(1) ? b.inputs[1].shape[b.inputs[1].shape.size() - 2] : 0);
     if (y.numel() >= (int64_t(1) << 31) || off + tq + tk >= (int64_t(1) << 24))
         return b.decline("positions beyond 2^24 (offset + lengths) need 64-bit indexing");
     if (y.numel() == 0) return true;

@@ -7,41 +7,36 @@
 
 namespace archscope::vk {
 
-DeviceBlock::DeviceBlock(VkContext& ctx, VkDeviceSize bytes, uint32_t memoryType, bool map) : m_ctx(ctx) {
+DeviceBlock::DeviceBlock(VkContext& ctx, VkDeviceSize bytes, uint32_t memoryType, bool map) {
+    VkDevice dev = ctx.device();
     m_size = std::max<VkDeviceSize>(alignUp(bytes, kTensorAlign), kTensorAlign);
     VkBufferCreateInfo bi{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     bi.size = m_size;
     bi.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
                VK_BUFFER_USAGE_STORAGE_TEXEL_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     bi.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-    check(vkCreateBuffer(ctx.device(), &bi, nullptr, &m_buffer), "vkCreateBuffer");
+    VkBuffer buf = VK_NULL_HANDLE;
+    check(vkCreateBuffer(dev, &bi, nullptr, &buf), "vkCreateBuffer");
+    *m_buffer.put(dev) = buf;
     VkMemoryRequirements req;
-    vkGetBufferMemoryRequirements(ctx.device(), m_buffer, &req);
-    if (!(req.memoryTypeBits & (1u << memoryType))) {
-        vkDestroyBuffer(ctx.device(), m_buffer, nullptr);
+    vkGetBufferMemoryRequirements(dev, m_buffer.get(), &req);
+    if (!(req.memoryTypeBits & (1u << memoryType)))
         throw VkError("no compatible memory type for a " + std::to_string(m_size) + "-byte buffer");
-    }
     VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
     ai.allocationSize = req.size;
     ai.memoryTypeIndex = memoryType;
     VkResult r = injectedFault(FaultSite::Alloc);  // ARCHSCOPE_FAULT=vk_alloc:N
-    if (r == VK_SUCCESS) r = vkAllocateMemory(ctx.device(), &ai, nullptr, &m_memory);
-    if (r != VK_SUCCESS) {
-        vkDestroyBuffer(ctx.device(), m_buffer, nullptr);
-        check(r, ("vkAllocateMemory of " + std::to_string(req.size) + " bytes").c_str());
-    }
-    check(vkBindBufferMemory(ctx.device(), m_buffer, m_memory, 0), "vkBindBufferMemory");
+    VkDeviceMemory mem = VK_NULL_HANDLE;
+    if (r == VK_SUCCESS) r = vkAllocateMemory(dev, &ai, nullptr, &mem);
+    if (r == VK_SUCCESS) *m_memory.put(dev) = mem;
+    check(r, ("vkAllocateMemory of " + std::to_string(req.size) + " bytes").c_str());
+    r = injectedFault(FaultSite::Bind);  // ARCHSCOPE_FAULT=vk_bind:N
+    check(r != VK_SUCCESS ? r : vkBindBufferMemory(dev, m_buffer.get(), m_memory.get(), 0), "vkBindBufferMemory");
     if (map) {
         void* p = nullptr;
-        check(vkMapMemory(ctx.device(), m_memory, 0, VK_WHOLE_SIZE, 0, &p), "vkMapMemory");
+        check(vkMapMemory(dev, m_memory.get(), 0, VK_WHOLE_SIZE, 0, &p), "vkMapMemory");
         m_mapped = static_cast<std::byte*>(p);
     }
-}
-
-DeviceBlock::~DeviceBlock() {
-    if (m_mapped) vkUnmapMemory(m_ctx.device(), m_memory);
-    vkDestroyBuffer(m_ctx.device(), m_buffer, nullptr);
-    vkFreeMemory(m_ctx.device(), m_memory, nullptr);
 }
 
 VkDeviceSize planLifetimes(const std::vector<LifetimeRequest>& req, std::vector<VkDeviceSize>* offsets) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "runtime/vulkan/vk_context.h"
+#include "runtime/vulkan/vk_handle.h"
 
 #include <cstdint>
 #include <vector>
@@ -21,19 +22,20 @@ inline VkDeviceSize alignUp(VkDeviceSize v, VkDeviceSize a) { return (v + a - 1)
 class DeviceBlock {
 public:
     DeviceBlock(VkContext& ctx, VkDeviceSize bytes, uint32_t memoryType, bool map);
-    ~DeviceBlock();
+    ~DeviceBlock() = default;  // freeing the memory unmaps it
     DeviceBlock(const DeviceBlock&) = delete;
     DeviceBlock& operator=(const DeviceBlock&) = delete;
 
-    VkBuffer buffer() const { return m_buffer; }
+    VkBuffer buffer() const { return m_buffer.get(); }
     VkDeviceSize size() const { return m_size; }
     // Host pointer at `offset`, or nullptr when the block is not mappable.
     std::byte* host(VkDeviceSize offset = 0) const { return m_mapped ? m_mapped + offset : nullptr; }
 
 private:
-    VkContext& m_ctx;
-    VkBuffer m_buffer = VK_NULL_HANDLE;
-    VkDeviceMemory m_memory = VK_NULL_HANDLE;
+    // Owned: a constructor that throws (allocation, bind or map failed) releases what it made.
+    // The buffer is declared after the memory so that it is destroyed first.
+    Owned<VkDeviceMemory, vkFreeMemory> m_memory;
+    Owned<VkBuffer, vkDestroyBuffer> m_buffer;
     VkDeviceSize m_size = 0;
     std::byte* m_mapped = nullptr;
 };

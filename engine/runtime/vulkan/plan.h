@@ -14,6 +14,7 @@
 #include "runtime/backend.h"
 #include "runtime/vulkan/fusion.h"
 #include "runtime/vulkan/kernel.h"
+#include "runtime/vulkan/vk_handle.h"
 #include "runtime/vulkan/weight_cache.h"
 
 #include <map>
@@ -66,7 +67,8 @@ private:
     bool checkStatus(std::string* err) const;
     bool fallback(PlanStep& st, const std::string& why);
     void makeSegments();
-    int slotOf(const std::string& name) const;
+    int slotOf(const PortRef& tensor) const;         // a node's output tensor, -1 if none
+    int weightSlot(const std::string& key) const;    // a weight by WeightStore::key, -1 if none
     void allocate();
     void allocateSide();
     void record();
@@ -83,17 +85,23 @@ private:
     PlanOptions m_opt;
     Family m_family;
     std::vector<TensorSlot> m_slots;
-    std::map<std::string, int> m_slotIndex;  // by slot name
+    std::map<PortRef, int> m_tensorIndex;     // node outputs by (node, port): ids may contain dots
+    std::map<std::string, int> m_weightIndex; // weights by WeightStore::key
     std::vector<PlanStep> m_steps;
     std::vector<Segment> m_segments;
     std::vector<Dispatch> m_dispatches;
     std::vector<int> m_dispatchStep;  // step index of each dispatch
+    // Device objects, all owned, so that a constructor that throws (allocation,
+    // bind or warm-up submit failed) releases them; m_idle is last so that it
+    // waits for the device before any of them is destroyed.
     std::unique_ptr<DeviceBlock> m_block, m_staging, m_side;
-    VkDescriptorPool m_descPool = VK_NULL_HANDLE;
-    std::vector<VkBufferView> m_views;
-    VkQueryPool m_queries = VK_NULL_HANDLE;
-    VkFence m_fence = VK_NULL_HANDLE;
+    Owned<VkDescriptorPool, vkDestroyDescriptorPool> m_descPool;
+    OwnedList<VkBufferView, vkDestroyBufferView> m_views;
+    Owned<VkQueryPool, vkDestroyQueryPool> m_queries;
+    Owned<VkFence, vkDestroyFence> m_fence;
+    OwnedCommandBuffers m_commandBuffers;  // one per GPU segment (Segment::cb)
     PlanStats m_stats;
+    DeviceIdle m_idle;
 };
 
 }  // namespace archscope::vk

@@ -17,7 +17,7 @@ double msSince(Clock::time_point t) { return std::chrono::duration<double, std::
 
 ExecutionPlan::ExecutionPlan(VkContext& ctx, PipelineCache& pipes, std::shared_ptr<WeightSet> weights, const Analysis& a,
                              const PlanOptions& opt)
-    : m_ctx(ctx), m_pipes(pipes), m_weights(std::move(weights)), m_analysis(&a), m_opt(opt) {
+    : m_ctx(ctx), m_pipes(pipes), m_weights(std::move(weights)), m_analysis(&a), m_opt(opt), m_idle(ctx.device()) {
     auto t0 = Clock::now();
     m_family = ctx.info().isCpu && !opt.forceGpuKernels ? Family::Texel : Family::Tiled;
     createSlots(a);
@@ -51,6 +51,7 @@ void ExecutionPlan::createSlots(const Analysis& a) {
         for (size_t o = 0; o < n.outputs.size(); ++o) {
             TensorSlot s;
             s.name = a.order[i] + "." + n.def->outputs[o].name;
+            s.tensor = {a.order[i], n.def->outputs[o].name};
             s.dtype = n.outputs[o].dtype;
             s.shape = shapeValues(n.outputs[o].shape);
             s.bytes = VkDeviceSize(shapeNumel(n.outputs[o].shape)) * dtypeSize(s.dtype);
@@ -71,14 +72,22 @@ TensorRef ref(const std::vector<TensorSlot>& slots, int s) {
 }
 }  // namespace
 
-int ExecutionPlan::slotOf(const std::string& name) const {
-    auto it = m_slotIndex.find(name);
-    return it == m_slotIndex.end() ? -1 : it->second;
+int ExecutionPlan::slotOf(const PortRef& tensor) const {
+    auto it = m_tensorIndex.find(tensor);
+    return it == m_tensorIndex.end() ? -1 : it->second;
+}
+
+int ExecutionPlan::weightSlot(const std::string& key) const {
+    auto it = m_weightIndex.find(key);
+    return it == m_weightIndex.end() ? -1 : it->second;
 }
 
 void ExecutionPlan::buildSteps(const Analysis& a) {
     const Graph& g = a.graph();
-    for (size_t i = 0; i < m_slots.size(); ++i) m_slotIndex[m_slots[i].name] = int(i);
+    for (size_t i = 0; i < m_slots.size(); ++i) {
+        if (m_slots[i].weight) m_weightIndex[m_slots[i].name] = int(i);
+        else m_tensorIndex[m_slots[i].tensor] = int(i);
+    }
     // Fusion groups (none when fusion is off or every intermediate must be kept for probes).
     std::vector<FusionGroup> groups;
     if (m_opt.fuse && !m_opt.keepIntermediates) groups = findFusions(a, m_ctx.info(), m_family);
@@ -95,11 +104,11 @@ void ExecutionPlan::buildSteps(const Analysis& a) {
         const OpDef& def = *st.info.def;
         for (size_t p = 0; p < def.inputs.size(); ++p) {
             auto src = g.source({id, def.inputs[p].name});
-            int s = src ? slotOf(src->node + "." + src->port) : -1;
+            int s = src ? slotOf(*src) : -1;
             st.in.push_back(s);
             if (s >= 0) m_slots[size_t(s)].last = std::max(m_slots[size_t(s)].last, int(i));
         }
-        for (auto& o : def.outputs) st.out.push_back(def.id == "output" ? -1 : slotOf(id + "." + o.name));
+        for (auto& o : def.outputs) st.out.push_back(def.id == "output" ? -1 : slotOf({id, o.name}));
         auto grp = groupOf.find(id);
         if (def.id == "input" || def.id == "output") {
             st.where = "host";
@@ -140,7 +149,6 @@ int ExecutionPlan::addExtra(const ExtraTensor& e, int step, const std::string& n
         if (e.kind == ExtraTensor::Status) { s.producer = step; s.bytes = 16; }
     }
     m_slots.push_back(s);
-    m_slotIndex[s.name] = int(m_slots.size()) - 1;
     return int(m_slots.size()) - 1;
 }
 
@@ -154,13 +162,13 @@ bool ExecutionPlan::buildKernel(PlanStep& st, int i, const FusionGroup* group) {
     b.newTensor = [this, i, &st](const ExtraTensor& e) { return addExtra(e, i, st.node); };
     if (group) {
         for (auto& t : group->inputs) {
-            const int s = t.empty() ? -1 : slotOf(t);
+            const int s = t.node.empty() ? -1 : slotOf(t);
             b.inputs.push_back(ref(m_slots, s));
             if (s >= 0) m_slots[size_t(s)].last = std::max(m_slots[size_t(s)].last, i);  // read here, at the anchor
         }
-        for (auto& key : group->params) b.params.push_back(ref(m_slots, slotOf(key)));
+        for (auto& key : group->params) b.params.push_back(ref(m_slots, weightSlot(key)));
         b.act = group->act;
-        if (!group->residual.empty()) {
+        if (!group->residual.node.empty()) {
             const int s = slotOf(group->residual);
             b.residual = ref(m_slots, s);
             m_slots[size_t(s)].last = std::max(m_slots[size_t(s)].last, i);
@@ -169,7 +177,7 @@ bool ExecutionPlan::buildKernel(PlanStep& st, int i, const FusionGroup* group) {
         for (auto& n : group->nodes) st.note += " " + n;
     } else {
         for (int s : st.in) b.inputs.push_back(ref(m_slots, s));
-        for (auto& p : st.info.params) b.params.push_back(ref(m_slots, slotOf(WeightStore::key(st.info.weightNode, p.name))));
+        for (auto& p : st.info.params) b.params.push_back(ref(m_slots, weightSlot(WeightStore::key(st.info.weightNode, p.name))));
     }
     for (int s : st.out) b.outputs.push_back(ref(m_slots, s));
     bool ok = false;

@@ -6,7 +6,8 @@
 namespace archscope::vk {
 
 struct TensorSlot {
-    std::string name;  // "node.port" or the weight key
+    std::string name;  // "node.port", the weight key or "node#N" (extra tensors); for messages
+    PortRef tensor;    // the node output it holds (empty node for weights and extras)
     DType dtype = DType::F32;
     std::vector<int64_t> shape;
     VkDeviceSize bytes = 0;

@@ -40,7 +40,7 @@ void ExecutionPlan::record() {
         pi.maxSets = uint32_t(m_dispatches.size());
         pi.poolSizeCount = uint32_t(sizes.size());
         pi.pPoolSizes = sizes.data();
-        check(vkCreateDescriptorPool(dev, &pi, nullptr, &m_descPool), "vkCreateDescriptorPool");
+        check(vkCreateDescriptorPool(dev, &pi, nullptr, m_descPool.put(dev)), "vkCreateDescriptorPool");
     }
     uint32_t queries = 0;
     for (auto& s : m_segments)
@@ -52,10 +52,10 @@ void ExecutionPlan::record() {
         VkQueryPoolCreateInfo qi{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
         qi.queryType = VK_QUERY_TYPE_TIMESTAMP;
         qi.queryCount = queries;
-        check(vkCreateQueryPool(dev, &qi, nullptr, &m_queries), "vkCreateQueryPool");
+        check(vkCreateQueryPool(dev, &qi, nullptr, m_queries.put(dev)), "vkCreateQueryPool");
     }
     VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
-    check(vkCreateFence(dev, &fi, nullptr, &m_fence), "vkCreateFence");
+    check(vkCreateFence(dev, &fi, nullptr, m_fence.put(dev)), "vkCreateFence");
     for (auto& s : m_segments)
         if (s.gpu) {
             recordSegment(s);
@@ -71,7 +71,7 @@ VkDescriptorSet ExecutionPlan::writeDescriptors(int d, const Pipeline& p, std::v
     VkDevice dev = m_ctx.device();
     const Dispatch& dp = m_dispatches[size_t(d)];
     VkDescriptorSetAllocateInfo dsa{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-    dsa.descriptorPool = m_descPool;
+    dsa.descriptorPool = m_descPool.get();
     dsa.descriptorSetCount = 1;
     dsa.pSetLayouts = &p.setLayout;
     VkDescriptorSet set;
@@ -101,7 +101,7 @@ VkDescriptorSet ExecutionPlan::writeDescriptors(int d, const Pipeline& p, std::v
             vi.offset = t.offset;
             vi.range = range;
             check(vkCreateBufferView(dev, &vi, nullptr, &views[b]), "vkCreateBufferView");
-            m_views.push_back(views[b]);
+            m_views.add(dev, views[b]);
             w[b].descriptorType = descriptorType(bd.kind);
             w[b].pTexelBufferView = &views[b];
         }
@@ -117,13 +117,14 @@ void ExecutionPlan::recordSegment(Segment& s) {
     ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
     ai.commandBufferCount = 1;
     check(vkAllocateCommandBuffers(dev, &ai, &s.cb), "vkAllocateCommandBuffers");
+    m_commandBuffers.add(dev, ai.commandPool, s.cb);
     VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     check(vkBeginCommandBuffer(s.cb, &bi), "vkBeginCommandBuffer");
     ++m_stats.recordings;
     ++m_stats.commandBuffers;
     VkCommandBuffer cb = s.cb;
     const uint32_t nq = 1 + uint32_t(s.endDispatch - s.firstDispatch);
-    vkCmdResetQueryPool(cb, m_queries, s.firstQuery, nq);
+    vkCmdResetQueryPool(cb, m_queries.get(), s.firstQuery, nq);
     if (!s.uploads.empty()) {
         for (int i : s.uploads) {
             const TensorSlot& t = m_slots[size_t(i)];
@@ -133,7 +134,7 @@ void ExecutionPlan::recordSegment(Segment& s) {
         memoryBarrier(cb, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                       VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
     }
-    vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_queries, s.firstQuery);
+    vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, m_queries.get(), s.firstQuery);
     std::vector<Range> reads, writes;  // since the last barrier
     for (int d = s.firstDispatch; d < s.endDispatch; ++d) {
         const Dispatch& dp = m_dispatches[size_t(d)];
@@ -158,7 +159,7 @@ void ExecutionPlan::recordSegment(Segment& s) {
             vkCmdPushConstants(cb, p.layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, uint32_t(alignUp(dp.push.bytes.size(), 4)), dp.push.bytes.data());
         }
         vkCmdDispatch(cb, dp.groups[0], dp.groups[1], dp.groups[2]);
-        vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, m_queries, s.firstQuery + 1 + uint32_t(d - s.firstDispatch));
+        vkCmdWriteTimestamp(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, m_queries.get(), s.firstQuery + 1 + uint32_t(d - s.firstDispatch));
     }
     memoryBarrier(cb, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT,
                   VK_PIPELINE_STAGE_TRANSFER_BIT | VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_HOST_READ_BIT);
@@ -176,27 +177,20 @@ void ExecutionPlan::recordSegment(Segment& s) {
 void ExecutionPlan::warmUp() {
     // Runs each GPU segment once on whatever the buffers hold, so that any
     // lazy shader compilation happens before the timed runs.
+    VkFence fence = m_fence.get();
     for (auto& s : m_segments) {
         if (!s.gpu) continue;
         VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
         si.commandBufferCount = 1;
         si.pCommandBuffers = &s.cb;
-        check(vkResetFences(m_ctx.device(), 1, &m_fence), "vkResetFences");
+        check(vkResetFences(m_ctx.device(), 1, &fence), "vkResetFences");
         const VkResult fault = injectedFault(FaultSite::Submit);  // ARCHSCOPE_FAULT=vk_submit:N
-        check(fault != VK_SUCCESS ? fault : vkQueueSubmit(m_ctx.queue(), 1, &si, m_fence), "vkQueueSubmit");
-        check(vkWaitForFences(m_ctx.device(), 1, &m_fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+        check(fault != VK_SUCCESS ? fault : vkQueueSubmit(m_ctx.queue(), 1, &si, fence), "vkQueueSubmit");
+        check(vkWaitForFences(m_ctx.device(), 1, &fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
     }
 }
 
-ExecutionPlan::~ExecutionPlan() {
-    VkDevice dev = m_ctx.device();
-    vkDeviceWaitIdle(dev);
-    for (auto& s : m_segments)
-        if (s.cb) vkFreeCommandBuffers(dev, m_ctx.commandPool(), 1, &s.cb);
-    for (auto v : m_views) vkDestroyBufferView(dev, v, nullptr);
-    if (m_descPool) vkDestroyDescriptorPool(dev, m_descPool, nullptr);
-    if (m_queries) vkDestroyQueryPool(dev, m_queries, nullptr);
-    if (m_fence) vkDestroyFence(dev, m_fence, nullptr);
-}
+// Every device object is owned by a member (plan.h); m_idle waits for the device first.
+ExecutionPlan::~ExecutionPlan() = default;
 
 }  // namespace archscope::vk

@@ -86,6 +86,7 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
     for (auto& t : m_slots)
         if (!t.status.empty()) std::memset(m_side->host(t.offset), 0, 16);
     int submits = 0;
+    VkFence fence = m_fence.get();
     std::vector<double> segHostMs(m_segments.size(), 0.0);
     for (size_t si_ = 0; si_ < m_segments.size(); ++si_) {
         Segment& s = m_segments[si_];
@@ -94,10 +95,10 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
             VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
             si.commandBufferCount = 1;
             si.pCommandBuffers = &s.cb;
-            check(vkResetFences(m_ctx.device(), 1, &m_fence), "vkResetFences");
+            check(vkResetFences(m_ctx.device(), 1, &fence), "vkResetFences");
             const VkResult fault = injectedFault(FaultSite::Submit);  // ARCHSCOPE_FAULT=vk_submit:N
-            check(fault != VK_SUCCESS ? fault : vkQueueSubmit(m_ctx.queue(), 1, &si, m_fence), "vkQueueSubmit");
-            check(vkWaitForFences(m_ctx.device(), 1, &m_fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
+            check(fault != VK_SUCCESS ? fault : vkQueueSubmit(m_ctx.queue(), 1, &si, fence), "vkQueueSubmit");
+            check(vkWaitForFences(m_ctx.device(), 1, &fence, VK_TRUE, UINT64_MAX), "vkWaitForFences");
             ++submits;
             segHostMs[si_] = msSince(h0);
             if (checkStatus(&res.error)) return res;
@@ -118,7 +119,7 @@ RunResult ExecutionPlan::run(const RunRequest& req) {
         if (s.gpu) nq = s.firstQuery + 1 + uint32_t(s.endDispatch - s.firstDispatch);
     if (nq) {
         ts.resize(nq);
-        check(vkGetQueryPoolResults(m_ctx.device(), m_queries, 0, nq, nq * 8, ts.data(), 8, VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
+        check(vkGetQueryPoolResults(m_ctx.device(), m_queries.get(), 0, nq, nq * 8, ts.data(), 8, VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
               "vkGetQueryPoolResults");
     }
     const double period = m_ctx.info().timestampPeriodNs * 1e-6;  // ms per tick

@@ -157,11 +157,18 @@ std::unique_ptr<VkContext> VkContext::create(int deviceIndex, std::string* err) 
     return c;
 }
 
+namespace {
+std::atomic<int> g_validationErrorsAll{0};
+}  // namespace
+
+int VkContext::validationErrorsAllContexts() { return g_validationErrorsAll.load(); }
+
 VKAPI_ATTR VkBool32 VKAPI_CALL VkContext::onMessage(VkDebugUtilsMessageSeverityFlagBitsEXT sev, VkDebugUtilsMessageTypeFlagsEXT,
                                                    const VkDebugUtilsMessengerCallbackDataEXT* data, void* self) {
     auto* c = static_cast<VkContext*>(self);
     if (sev & VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT) {
         c->m_validationErrors++;
+        g_validationErrorsAll++;
         c->m_lastMessage = data->pMessage ? data->pMessage : "";
         std::cerr << "vulkan validation: " << c->m_lastMessage << "\n";
     }

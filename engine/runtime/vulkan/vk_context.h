@@ -75,6 +75,9 @@ public:
     // Validation messages of severity error seen so far (0 without validation).
     int validationErrors() const { return m_validationErrors.load(); }
     const std::string& lastValidationMessage() const { return m_lastMessage; }
+    // Validation errors of every context of this process, including those reported while a
+    // context was destroyed (objects never destroyed show up at vkDestroyDevice).
+    static int validationErrorsAllContexts();
 
     // Records and submits a one-off command buffer and waits for it.
     void oneShot(const std::function<void(VkCommandBuffer)>& record);

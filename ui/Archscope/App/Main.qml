@@ -28,13 +28,13 @@ ApplicationWindow {
 
     function addAtCenter(op) {
         const w = canvas.toWorld(canvas.width / 2, canvas.height / 2)
-        document.addNode(op, w.x - 100, w.y - 40)
+        document.dropFromPalette(op, w.x, w.y - 20)
         canvas.forceActiveFocus()
     }
 
     ProfileModel { id: profileModel; objectName: "profileModel" }
     RunController { id: runController; objectName: "runController" }
-    function openStore() { profileModel.openIfExists(runController.storePathFor(document)) }
+    function openStore() { profileModel.openForDesign(runController.storePathFor(document), document) }  // this design's newest session
     Connections { target: root.document; function onFileChanged() { root.openStore() } }
 
     menuBar: MainMenu { window: root; document: root.document; canvas: canvas }
@@ -105,13 +105,52 @@ ApplicationWindow {
     }
     FileDialog {
         id: saveDialog
+        property string nextAction: ""  // run once saved (unsaved-changes prompt)
         fileMode: FileDialog.SaveFile
         nameFilters: ["Archscope designs (*.json)"]
-        onAccepted: root.document.saveAs(selectedFile)
+        onAccepted: if (root.document.saveAs(selectedFile) && nextAction.length) root.run(nextAction)
+        onRejected: nextAction = ""
     }
-    function openFile() { openDialog.open() }
-    function saveFile() { if (document.filePath.length) document.save(); else saveDialog.open() }
-    function saveFileAs() { saveDialog.open() }
+    function openFile() { guard("open") }
+    function saveFile() { if (document.filePath.length) document.save(); else { saveDialog.nextAction = ""; saveDialog.open() } }
+    function saveFileAs() { saveDialog.nextAction = ""; saveDialog.open() }
+
+    // Unsaved changes: "close", "new", "open" and "template" ask first when the
+    // document is dirty (its undo stack is away from the clean index).
+    property bool closeConfirmed: false
+    function guard(action) {
+        if (!document.dirty) { run(action); return }
+        unsaved.action = action
+        unsaved.open()
+    }
+    function run(action) {
+        if (action === "close") { closeConfirmed = true; root.close() }
+        else if (action === "new") { document.newDocument(); canvas.fitToView() }
+        else if (action === "open") openDialog.open()
+        else if (action === "template") gallery.open()
+    }
+    onClosing: (close) => {
+        if (!closeConfirmed && document.dirty) { close.accepted = false; guard("close") }
+    }
+    UnsavedDialog {
+        id: unsaved
+        objectName: "unsavedDialog"
+        document: root.document
+        onSaveRequested: {
+            if (root.document.filePath.length) { if (root.document.save()) root.run(unsaved.action) }
+            else { saveDialog.nextAction = unsaved.action; saveDialog.open() }
+        }
+        onDiscardRequested: root.run(unsaved.action)
+    }
+    TemplateGallery {
+        id: gallery
+        objectName: "templateGallery"
+        document: root.document
+        onCreated: canvas.fitToView()
+    }
+    BlockNameDialog { id: blockName; objectName: "blockNameDialog"; document: root.document }
+    function newFromTemplate() { guard("template") }
+    function saveSelectionAsBlock() { blockName.open() }
 
     Dialog {
         id: recovery

@@ -12,12 +12,13 @@ MenuBar {
 
     Menu {
         title: "&File"
-        Action { text: "&New"; shortcut: "Ctrl+N"; onTriggered: { bar.document.newDocument(); bar.canvas.fitToView() } }
+        Action { text: "&New"; shortcut: "Ctrl+N"; onTriggered: bar.window.guard("new") }
+        Action { text: "New from &Template…"; shortcut: "Ctrl+Shift+N"; onTriggered: bar.window.newFromTemplate() }
         Action { text: "&Open…"; shortcut: "Ctrl+O"; onTriggered: bar.window.openFile() }
         Action { text: "&Save"; shortcut: "Ctrl+S"; onTriggered: bar.window.saveFile() }
         Action { text: "Save &As…"; shortcut: "Ctrl+Shift+S"; onTriggered: bar.window.saveFileAs() }
         MenuSeparator {}
-        Action { text: "&Quit"; shortcut: "Ctrl+Q"; onTriggered: Qt.quit() }
+        Action { text: "&Quit"; shortcut: "Ctrl+Q"; onTriggered: bar.window.close() }
     }
     Menu {
         title: "&Edit"
@@ -46,6 +47,11 @@ MenuBar {
         Action { text: "Select &All"; shortcut: "Ctrl+A"; enabled: bar.onCanvas; onTriggered: bar.document.selectAll() }
         Action { text: "&Group"; shortcut: "Ctrl+G"; onTriggered: bar.document.groupSelection("") }
         Action { text: "U&ngroup"; shortcut: "Ctrl+Shift+G"; onTriggered: bar.document.ungroupSelection() }
+        Action {
+            text: "Open &Block"; shortcut: "Ctrl+E"; enabled: bar.document.selection.length === 1
+            onTriggered: bar.document.openBlock(bar.document.selection[0])
+        }
+        Action { text: "Save Selection as Bloc&k…"; enabled: bar.document.selection.length > 0; onTriggered: bar.window.saveSelectionAsBlock() }
     }
     Menu {
         title: "&View"

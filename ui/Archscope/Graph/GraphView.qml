@@ -5,7 +5,8 @@ import Archscope.Controls
 
 // The node-graph canvas: pan (middle drag, Alt+drag), zoom to cursor (wheel),
 // box / Shift selection, multi-drag with grid snap, drag from a port to
-// connect, drop a free node onto an edge to insert it, palette drops, minimap.
+// connect, drop a free node onto an edge to insert it, palette drops (onto an
+// edge: inserted), double-click to open a composite block or a collapsed group, minimap.
 // Only nodes in view are instantiated (document.visibleNodes); all edges are
 // drawn by one EdgeLayer.
 Item {
@@ -21,6 +22,9 @@ Item {
     property bool showMinimap: true
     property bool autoFit: true  // fit on resize until the user pans or zooms
     property var overlay: ({})   // profiling overlay: node id or "group:<id>" -> {label, color, badge} (ProfileModel)
+    // Zoomed out below this, nodes are boxes drawn by the EdgeLayer (no delegates): fast overview.
+    property real overviewZoom: 0.5
+    readonly property bool overview: zoom < overviewZoom
     signal quickAddRequested(point p)
     Keys.onPressed: (event) => {
         if (event.key === Qt.Key_Tab || event.key === Qt.Key_Space) {
@@ -53,7 +57,8 @@ Item {
     function centerOn(wx, wy) { autoFit = false; panX = width / 2 - wx * zoom; panY = height / 2 - wy * zoom }
     function showToast(text) { toast = text; toastTimer.restart() }
     function updateViewport() {
-        document.visibleNodes.viewport = Qt.rect(-panX / zoom - 50, -panY / zoom - 50, width / zoom + 100, height / zoom + 100)
+        document.visibleNodes.viewport = overview ? Qt.rect(-1e9, -1e9, 0, 0)
+                                                  : Qt.rect(-panX / zoom - 50, -panY / zoom - 50, width / zoom + 100, height / zoom + 100)
     }
     onZoomChanged: updateViewport()
     onPanXChanged: updateViewport()
@@ -80,6 +85,12 @@ Item {
             if (document.selection.length === 1) document.dropOnEdge(document.selection[0])
         }
         drag = null
+    }
+    // Double-click: a composite node opens inline, a collapsed group expands.
+    function openNode(id) {
+        drag = null
+        if (id.startsWith("group:")) document.expandGroup(id.substring(6))
+        else document.openBlock(id)
     }
     function portPressed(node, port, output, scenePos) {
         link = { node: node, port: port, output: output }
@@ -125,6 +136,7 @@ Item {
         document: view.document
         zoom: view.zoom; panX: view.panX; panY: view.panY
         gridStep: view.document.gridStep
+        nodeBoxes: view.overview
     }
     CanvasMouse { view: view; edges: edges; rubber: rubber }
     Item {
@@ -134,10 +146,13 @@ Item {
         transformOrigin: Item.TopLeft
         Repeater {
             model: view.document.groups
-            delegate: GroupFrame { overlay: view.overlay["group:" + modelData.id] ?? null }
+            delegate: GroupFrame {
+                overlay: view.overlay["group:" + modelData.id] ?? null
+                onCollapseRequested: (id) => view.document.collapseGroup(id)
+            }
         }
         Repeater {
-            model: view.document.visibleNodes
+            model: view.viewportReady ? view.document.visibleNodes : null  // never every node of a big design at start
             delegate: NodeItem {
                 overlay: view.overlay[nodeId] ?? null
                 headerHeight: view.document.headerHeight
@@ -145,6 +160,7 @@ Item {
                 onBodyPressed: (id, mouse, p) => view.nodePressed(id, mouse, p)
                 onBodyMoved: (id, p) => view.nodeMoved(p)
                 onBodyReleased: (id, p) => view.nodeReleased(id)
+                onBodyDoubleClicked: (id) => view.openNode(id)
                 onPortPressed: (id, port, output, p) => view.portPressed(id, port, output, p)
                 onPortMoved: (p) => view.portMoved(p)
                 onPortReleased: (p) => view.portReleased(p)
@@ -161,12 +177,14 @@ Item {
         keys: ["archscope/op"]
         onDropped: (drop) => {
             const w = view.toWorld(drop.x, drop.y)
-            view.document.addNode(drop.source.dragOp, w.x - 100, w.y - 20)
+            view.document.dropFromPalette(drop.source.dragOp, w.x, w.y)
+            if (view.document.message.startsWith("Added ")) view.showToast(view.document.message)  // not inserted: why
             drop.accept()
         }
     }
     MinimapPanel { view: view; visible: view.showMinimap; anchors.right: parent.right; anchors.bottom: parent.bottom; anchors.margins: 12 }
     Toast { text: view.toast; shown: toastTimer.running; anchors.horizontalCenter: parent.horizontalCenter; y: 14 }
     Timer { id: toastTimer; interval: 3500 }
-    Component.onCompleted: updateViewport()
+    property bool viewportReady: false
+    Component.onCompleted: { updateViewport(); viewportReady = true }
 }

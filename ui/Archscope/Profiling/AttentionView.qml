@@ -22,7 +22,7 @@ Rectangle {
     readonly property var layerInfo: layers.find(l => l.layer === layerIndex) ?? null
     readonly property var headInfo: layerInfo ? (layerInfo.heads.find(h => h.head === headIndex) ?? null) : null
     readonly property int grid: {
-        if (!layerInfo) return 0
+        if (!layerInfo || profile.tokenInput) return 0  // token ids: a language model, no patches
         for (const extra of [0, 1]) { const g = Math.round(Math.sqrt(layerInfo.cols - extra)); if (g > 1 && g * g + extra === layerInfo.cols) return g }
         return 0
     }
@@ -117,9 +117,15 @@ Rectangle {
         Item {
             readonly property real side: Math.min(entropy.width - 16, root.height - entropy.height - 60)
             width: side; height: side
+            Image {  // the input image (stored thumbnail) under the attention of the picked query
+                objectName: "inputImage"
+                anchors.fill: parent; visible: root.profile.inputImageKey !== ""; cache: false
+                source: root.profile.inputImageKey !== "" ? "image://heatmap/" + root.profile.inputImageKey : ""
+            }
             Image {
                 objectName: "patchGrid"
                 anchors.fill: parent; smooth: false; cache: false
+                opacity: root.profile.inputImageKey !== "" ? 0.6 : 1.0
                 source: root.grid > 0 && root.headInfo ? "image://heatmap/" + root.headInfo.key + "?row=" + root.queryRow : ""
             }
             Grid {  // patch outlines

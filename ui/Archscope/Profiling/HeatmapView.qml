@@ -22,7 +22,14 @@ Rectangle {
     readonly property real fit: rows > 0 && flick.width > 0 && flick.height > 0 ? Math.min(flick.width / cols, flick.height / rows) : 1
     property real zoom: fit
     onFitChanged: zoom = fit
-    function tokenLabel(i) { return pool > 1 ? "t" + (i * pool) + "–" + Math.min((i + 1) * pool - 1, (layerInfo.tk - 1)) : "t" + i }
+    // Token strings when the session stored its input's vocabulary labels and they cover the map, else positions.
+    readonly property var words: profile.tokenLabels
+    readonly property bool useWords: pool === 1 && layerInfo !== null && words.length > 0 && words.length >= Math.max(layerInfo.tq, layerInfo.tk)
+    function tokenLabel(i) {
+        if (useWords) return i < words.length ? words[i] : "t" + i
+        return pool > 1 ? "t" + (i * pool) + "–" + Math.min((i + 1) * pool - 1, (layerInfo.tk - 1)) : "t" + i
+    }
+    function hoverLabel(i) { return useWords ? "t" + i + " " + tokenLabel(i) : tokenLabel(i) }
     function labelStep(minPx) { let s = 1; while (zoom > 0 && s * zoom < minPx && s < 65536) s *= 2; return s }  // tokens between labels
     readonly property int topStep: labelStep(pool > 1 ? 64 : 40)
     readonly property int leftStep: labelStep(16)
@@ -93,7 +100,7 @@ Rectangle {
         anchors.right: parent.right; anchors.bottom: parent.bottom; anchors.margins: 6
         width: 60; wrapMode: Text.WordWrap; color: Theme.text; font.pixelSize: 10
         text: root.hoverRow >= 0 && root.headInfo
-              ? "q " + root.tokenLabel(root.hoverRow) + "\nk " + root.tokenLabel(root.hoverCol) + "\np "
+              ? "q " + root.hoverLabel(root.hoverRow) + "\nk " + root.hoverLabel(root.hoverCol) + "\np "
                 + root.profile.heatValue(root.layerInfo.layer, root.headInfo.head, root.hoverRow, root.hoverCol).toPrecision(3)
               : (root.zoom / root.fit).toFixed(1) + "×"
     }

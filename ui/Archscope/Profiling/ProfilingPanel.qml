@@ -26,7 +26,7 @@ Rectangle {
                 objectName: "profilingTabs"
                 Layout.fillWidth: true
                 Repeater {
-                    model: ["Run", "Latency", "Timeline", "Attention", "Sparsity", "Sessions", "Sweep"]
+                    model: ["Run", "Latency", "Timeline", "Attention", "Sparsity", "MoE", "Sessions", "Sweep"]
                     delegate: TabButton {
                         required property string modelData
                         required property int index
@@ -46,6 +46,7 @@ Rectangle {
             TimelineView { profile: root.profile; document: root.document }
             AttentionView { profile: root.profile; document: root.document }
             SparsityView { profile: root.profile; document: root.document }
+            RouterView { profile: root.profile; document: root.document }
             SessionsView { profile: root.profile; document: root.document }
             SweepView { profile: root.profile; document: root.document }
         }

@@ -53,6 +53,17 @@ Rectangle {
                         SpinBox { objectName: "repeatBox"; from: 1; to: 10000; value: root.runner.repeat; onValueModified: root.runner.repeat = value } }
             RowLayout { Text { text: "warm-up"; color: Theme.textDim; Layout.preferredWidth: 50 }
                         SpinBox { from: 0; to: 1000; value: root.runner.warmup; onValueModified: root.runner.warmup = value } }
+            SectionTitle { text: "Sweep (one session per value)" }
+            RowLayout {
+                TextField { objectName: "sweepName"; placeholderText: "T or node.attr"; implicitWidth: 110; text: root.runner.sweepName
+                            ToolTip.visible: hovered; ToolTip.text: "a size of the design, or NODE.ATTR (an integer attribute); empty = one session"
+                            onTextEdited: root.runner.sweepName = text }
+                TextField { objectName: "sweepValues"; placeholderText: "128,256,512"; implicitWidth: 140; text: root.runner.sweepValues
+                            onTextEdited: root.runner.sweepValues = text }
+            }
+            TextField { objectName: "vocabPath"; placeholderText: "vocabulary: file or bytes (default: design's)"; Layout.fillWidth: true
+                        text: root.runner.vocabPath; onTextEdited: root.runner.vocabPath = text
+                        ToolTip.visible: hovered; ToolTip.text: "token strings for token-id inputs, to label attention maps (one per line, a JSON array, or bytes)" }
             SectionTitle { text: "Probes" }
             Flow {
                 Layout.preferredWidth: 260; spacing: 2
@@ -67,7 +78,7 @@ Rectangle {
             Layout.alignment: Qt.AlignTop; Layout.fillWidth: true; spacing: 6
             SectionTitle { text: "Run" }
             RowLayout {
-                Button { objectName: "runButton"; text: root.profile.sessionId ? "Re-profile" : "Run"; enabled: !root.runner.running; onClicked: root.start() }
+                Button { objectName: "runButton"; text: root.runner.sweepName.trim() !== "" ? "Run sweep" : root.profile.sessionId ? "Re-profile" : "Run"; enabled: !root.runner.running; onClicked: root.start() }
                 Button { objectName: "cancelButton"; text: "Cancel"; enabled: root.runner.running; onClicked: root.runner.cancel() }
                 ProgressBar { objectName: "runProgress"; from: 0; to: 1; value: root.runner.progress; Layout.fillWidth: true }
             }

@@ -3,7 +3,11 @@
 // Inputs {q [.., Tq, dk], k [.., Tk, dk] (transpose_k) or [.., dk, Tk], v [.., Tk, dv],
 // mask (optional, broadcast to [.., Tq, Tk])}; batch dims broadcast as matmul's.
 // attrs: transpose_k, c1, c0, inv_temp, alpha_out, mask_mode, mask_after_temp, offset, window.
+// Family::Texel runs attention_texel (one row per invocation, texel reads); Family::Tiled
+// runs attention_tiled (64 rows of one batch entry per workgroup, K/V tiles in shared memory).
 #include "runtime/vulkan/kernel.h"
+
+#include <algorithm>
 
 namespace archscope::vk {
 
@@ -68,11 +72,17 @@ const VulkanKernel& vk_kernel_fused_attention() {
         if (rows == 0 || dv == 0) return true;
         const int64_t off = b.attrs.i("offset"), win = b.attrs.i("window");
         if (mode == 2 && off + Tq + Tk >= (int64_t(1) << 30)) return b.decline("positions beyond 2^30");
+        // GPU family: K/V tiles in shared memory, as many keys per tile as fit (<= 16).
+        const bool tiled = b.family == Family::Tiled;
+        const int64_t tileKeys = tiled ? std::clamp<int64_t>(int64_t(b.device.maxSharedMemory) / (4 * (dk + dv)), 1, 16) : 8;
+        const int64_t batches = n[0] * n[1] * n[2], qBlocks = (Tq + 63) / 64;
+        if (tiled && int64_t(b.device.maxSharedMemory) < 4 * (dk + dv)) return b.decline("one key and value row exceed shared memory");
         Dispatch d;
-        d.shader = "attention";
+        d.shader = tiled ? "attention_tiled" : "attention_texel";
         d.bindings = {{q.slot, BindKind::TexelR32F}, {kk.slot, BindKind::TexelR32F}, {v.slot, BindKind::TexelR32F},
                       {hasMask ? b.inputs[3].slot : q.slot, BindKind::TexelR32F}, {y.slot, BindKind::Storage}};
-        d.spec = {uint32_t(hasMask ? 1 : mode == 2 ? 2 : 0), b.attrs.b("mask_after_temp") ? 1u : 0u, uint32_t((dv + 3) / 4)};
+        d.spec = {uint32_t(hasMask ? 1 : mode == 2 ? 2 : 0), b.attrs.b("mask_after_temp") ? 1u : 0u, uint32_t((dv + 3) / 4),
+                  uint32_t(tileKeys), uint32_t(tiled ? dk : 1), uint32_t(tiled ? dv : 1)};
         d.push.u(uint32_t(rows)).u(uint32_t(n[1])).u(uint32_t(n[2]));
         d.push.u(uint32_t(Tq)).u(uint32_t(Tk)).u(uint32_t(dk)).u(uint32_t(dv));
         d.push.u(uint32_t(tk ? dk : 1)).u(uint32_t(tk ? 1 : Tk));
@@ -81,7 +91,7 @@ const VulkanKernel& vk_kernel_fused_attention() {
         d.push.f(float(b.attrs.f("c1"))).f(float(b.attrs.f("c0"))).f(float(b.attrs.f("inv_temp"))).f(float(b.attrs.f("alpha_out")));
         for (auto& c : cs)
             for (auto x : c) d.push.u(uint32_t(x));
-        grid1d(b.device, ceilDiv(rows, 64), d.groups);
+        grid1d(b.device, tiled ? batches * qBlocks : ceilDiv(rows, 64), d.groups);
         b.dispatch(std::move(d));
         return true;
     }, false, nullptr};

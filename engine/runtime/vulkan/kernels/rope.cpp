@@ -12,7 +12,7 @@ const VulkanKernel& vk_kernel_rope() {
         if (x.numel() >= (int64_t(1) << 31)) return b.decline("tensor too large for 32-bit indexing");
         const int64_t T = x.shape[2], dh = x.shape[3];
         const int64_t half = (b.attrs.i("rotary_dim") == 0 ? dh : b.attrs.i("rotary_dim")) / 2;
-        const double base = b.attrs.f("base"), off = double(b.attrs.i("offset"));
+        const double base = b.attrs.f("base"), off = double(b.attrs.i("offset") + (b.has(1) ? b.inputs[1].shape[2] : 0));
         std::vector<float> tab(size_t(std::max<int64_t>(T * half * 2, 1)));
         for (int64_t p = 0; p < T; ++p)
             for (int64_t i = 0; i < half; ++i) {

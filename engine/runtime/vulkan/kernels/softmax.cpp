@@ -1,4 +1,5 @@
-// Vulkan kernel for softmax (shaders/softmax.comp): one row per invocation,
+// Vulkan kernel for softmax (shaders/softmax.comp): one row per invocation (CPU devices,
+// softmax_rows) or per workgroup with a shared-memory tree reduction (GPUs, softmax_tree);
 // mask broadcast through strides collapsed to three outer levels and one inner.
 #include "runtime/vulkan/kernel.h"
 
@@ -60,12 +61,12 @@ const VulkanKernel& vk_kernel_softmax() {
         if (mask && !maskLayout(x.shape, b.inputs[1].shape, ax, &l)) return b.decline("mask broadcast pattern not supported");
         const float zeta = float(b.attrs.f("zeta")), gamma = float(b.attrs.f("gamma"));
         Dispatch d;
-        d.shader = "softmax";
+        d.shader = b.family == Family::Tiled ? "softmax_tree" : "softmax_rows";
         d.bindings = {{x.slot, BindKind::TexelR32F}, {mask ? b.inputs[1].slot : x.slot, BindKind::TexelR32F}, {b.outputs[0].slot, BindKind::Storage}};
         d.push.u(uint32_t(rows)).u(uint32_t(len)).u(uint32_t(inner)).u(l.od1).u(l.od2);
         d.push.u(l.ms[0]).u(l.ms[1]).u(l.ms[2]).u(l.msAxis).u(l.msInner).u(mask ? 1 : 0).u(zeta != 1.0f || gamma != 0.0f ? 1 : 0);
         d.push.f(float(1.0 / b.attrs.f("temperature"))).f(zeta).f(gamma);
-        grid1d(b.device, ceilDiv(rows, 64), d.groups);
+        grid1d(b.device, b.family == Family::Tiled ? rows : ceilDiv(rows, 64), d.groups);  // tree: one row per workgroup
         b.dispatch(std::move(d));
         return true;
     }, false, nullptr};

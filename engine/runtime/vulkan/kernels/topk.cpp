@@ -17,7 +17,7 @@ const VulkanKernel& vk_kernel_topk() {
         const int64_t rows = L * inner != 0 ? x.numel() / L : 0;
         if (rows == 0) return true;
         Dispatch d;
-        d.shader = "topk";
+        d.shader = "topk_select";
         d.bindings = {{x.slot, BindKind::TexelR32F}, {b.outputs[0].slot, BindKind::Storage}, {b.outputs[1].slot, BindKind::Storage}};
         d.spec = {b.attrs.b("largest") ? 1u : 0u};
         d.push.u(uint32_t(rows)).u(uint32_t(L)).u(uint32_t(inner)).u(uint32_t(b.attrs.i("k")));

@@ -1,0 +1,140 @@
+// `archscope export FILE --format svg|png` (engine/interop/diagram*.cpp), run as
+// a child process: the SVG parses as XML and has one box per top-level node with
+// its title, shapes on the edges and a legend; the PNG has the signature, an
+// IHDR of the diagram's size, decodes (zlib) to the right number of bytes, and
+// is not blank. Bad options exit 2.
+#include "graph/design_io.h"
+#include "interop/diagram.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QXmlStreamReader>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace archscope;
+
+namespace {
+
+struct Result {
+    int code = -1;
+    QString out, err;
+};
+
+Result runCli(const QStringList& args) {
+    QProcess p;
+    p.start(qEnvironmentVariable("ARCHSCOPE_BIN"), QStringList{"--no-plugins"} + args);
+    Result r;
+    if (!p.waitForStarted(30000) || !p.waitForFinished(300000)) p.kill();
+    r.code = p.exitStatus() == QProcess::CrashExit ? -1 : p.exitCode();
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QString describe(const Result& r) { return QString("exit %1\nstdout: %2\nstderr: %3").arg(r.code).arg(r.out.left(1500), r.err.left(1500)); }
+QString source(const QString& rel) { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/" + rel; }
+
+QByteArray readAll(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+uint32_t be32(const QByteArray& b, int at) {
+    return uint32_t(uint8_t(b[at])) << 24 | uint32_t(uint8_t(b[at + 1])) << 16 | uint32_t(uint8_t(b[at + 2])) << 8 | uint8_t(b[at + 3]);
+}
+
+}  // namespace
+
+class TestExportDiagram : public QObject {
+    Q_OBJECT
+private slots:
+    void svgNamesEveryNode_data() {
+        QTest::addColumn<QString>("design");
+        QTest::newRow("mlp") << "resources/samples/mlp.json";
+        QTest::newRow("gpt template") << "resources/templates/gpt.json";
+    }
+    void svgNamesEveryNode() {
+        QFETCH(QString, design);
+        QTemporaryDir tmp;
+        const QString out = tmp.filePath("d.svg");
+        Result r = runCli({"export", source(design), "--format", "svg", "-o", out});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        Graph g;
+        QVERIFY(loadDesign(source(design).toStdString(), &g).ok);
+
+        QXmlStreamReader xml(readAll(out));
+        QSet<QString> boxes, texts;
+        int shapes = 0, edges = 0;
+        bool svgRoot = false;
+        while (!xml.atEnd()) {
+            xml.readNext();
+            if (!xml.isStartElement()) continue;
+            if (xml.name() == u"svg") svgRoot = true;
+            const QString cls = xml.attributes().value("class").toString();
+            if (xml.name() == u"g" && cls == "node") boxes.insert(xml.attributes().value("id").toString());
+            if (xml.name() == u"path" && cls == "edge") ++edges;
+            if (xml.name() == u"text") {
+                const QString t = xml.readElementText();
+                texts.insert(t);
+                if (cls == "shape" && t.startsWith('[')) ++shapes;
+            }
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY(svgRoot);
+        for (auto& n : g.nodes()) {
+            QVERIFY2(boxes.contains("node-" + QString::fromStdString(n.id)), n.id.c_str());
+            QVERIFY2(texts.contains(QString::fromStdString(n.label.empty() ? n.id : n.label)), n.id.c_str());
+        }
+        QCOMPARE(boxes.size(), int(g.nodes().size()));
+        QCOMPARE(edges, int(g.edges().size()));
+        QCOMPARE(shapes, edges);  // every edge of a valid design carries its shape
+    }
+
+    void pngHasTheDiagramSize() {
+        QTemporaryDir tmp;
+        const QString design = source("resources/samples/mlp.json");
+        for (int scale : {1, 2}) {
+            const QString out = tmp.filePath(QString("d%1.png").arg(scale));
+            Result r = runCli({"export", design, "--format", "png", "--scale", QString::number(scale), "-o", out});
+            QVERIFY2(r.code == 0, qPrintable(describe(r)));
+            const QByteArray png = readAll(out);
+            QVERIFY(png.size() > 33);
+            QCOMPARE(png.left(8), QByteArray("\x89PNG\r\n\x1a\n", 8));
+            QCOMPARE(png.mid(12, 4), QByteArray("IHDR"));
+            Graph g;
+            QVERIFY(loadDesign(design.toStdString(), &g).ok);
+            Diagram d = layoutDiagram(g, analyze(g, {}));
+            const uint32_t w = be32(png, 16), h = be32(png, 20);
+            QCOMPARE(w, uint32_t(std::ceil(d.width * scale)));
+            QCOMPARE(h, uint32_t(std::ceil(d.height * scale)));
+            QCOMPARE(int(png[24]), 8);  // bit depth
+            QCOMPARE(int(png[25]), 2);  // RGB
+            // IDAT inflates to h rows of 1 + 3w bytes, and the picture is not blank.
+            const int idat = png.indexOf("IDAT");
+            QVERIFY(idat > 0);
+            const uint32_t len = be32(png, idat - 4);
+            QByteArray z = png.mid(idat + 4, int(len));
+            QByteArray withSize(4, '\0');
+            const uint32_t raw = h * (1 + 3 * w);
+            for (int k = 0; k < 4; ++k) withSize[k] = char(raw >> (24 - 8 * k) & 0xff);
+            const QByteArray pixels = qUncompress(withSize + z);
+            QCOMPARE(uint32_t(pixels.size()), raw);
+            QVERIFY(pixels.count(char(0xff)) < pixels.size() - int(h) - 1000);
+            QVERIFY(png.endsWith(QByteArray("IEND\xae\x42\x60\x82", 8)));
+        }
+    }
+
+    void badOptions() {
+        QTemporaryDir tmp;
+        Result scale = runCli({"export", source("resources/samples/mlp.json"), "--format", "png", "--scale", "9", "-o", tmp.filePath("x.png")});
+        QVERIFY2(scale.code == 2 && scale.err.contains("--scale"), qPrintable(describe(scale)));
+        Result fmt = runCli({"export", source("resources/samples/mlp.json"), "--format", "jpeg", "-o", tmp.filePath("x.jpg")});
+        QVERIFY2(fmt.code == 2 && fmt.err.contains("svg or png"), qPrintable(describe(fmt)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestExportDiagram)
+#include "test_export_diagram.moc"
