@@ -94,4 +94,17 @@ private:
     }
 };
 
+// An integer attribute or template parameter with a range (for op and template tables).
+inline archscope_attr_def intAttr(const char* name, int64_t def, double lo, double hi, const char* doc) {
+    archscope_attr_def d{};
+    d.name = name;
+    d.type = ARCHSCOPE_ATTR_INT;
+    d.default_int = def;
+    d.has_range = 1;
+    d.min = lo;
+    d.max = hi;
+    d.doc = doc;
+    return d;
+}
+
 }  // namespace archscope_design

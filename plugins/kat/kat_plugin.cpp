@@ -11,6 +11,7 @@
 //   a composite of kat_rational and core linear ops.
 //
 // Only archscope_plugin.h is used: no engine headers, no engine library.
+#include "archscope_design_writer.hpp"
 #include "archscope_plugin.h"
 
 #include <cmath>
@@ -109,17 +110,7 @@ const archscope_port_def kX[] = {{"x", ARCHSCOPE_PORT_F32, 0, "[..., C]"}};
 const archscope_port_def kY[] = {{"y", ARCHSCOPE_PORT_F32, 0, "same shape as x"}};
 const archscope_port_def kFfnY[] = {{"y", ARCHSCOPE_PORT_F32, 0, "[..., d_model]"}};
 
-archscope_attr_def intAttr(const char* name, int64_t def, double lo, double hi, const char* doc) {
-    archscope_attr_def d{};
-    d.name = name;
-    d.type = ARCHSCOPE_ATTR_INT;
-    d.default_int = def;
-    d.has_range = 1;
-    d.min = lo;
-    d.max = hi;
-    d.doc = doc;
-    return d;
-}
+using archscope_design::intAttr;
 
 archscope_attr_def boolAttr(const char* name, bool def, const char* doc) {
     archscope_attr_def d{};

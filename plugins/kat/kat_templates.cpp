@@ -12,29 +12,19 @@ namespace {
 
 enum { kImage, kPatch, kChannels, kDModel, kLayers, kHeads, kMlpRatio, kGroups, kClasses, kBatch, kParamCount };
 
-archscope_attr_def intParam(const char* name, int64_t def, double lo, double hi, const char* doc) {
-    archscope_attr_def d{};
-    d.name = name;
-    d.type = ARCHSCOPE_ATTR_INT;
-    d.default_int = def;
-    d.has_range = 1;
-    d.min = lo;
-    d.max = hi;
-    d.doc = doc;
-    return d;
-}
+using archscope_design::intAttr;
 
 const archscope_attr_def kVitParams[kParamCount] = {
-    intParam("image", 32, 1, 1 << 14, "image side S"),
-    intParam("patch", 8, 1, 1024, "patch side"),
-    intParam("channels", 3, 1, 1024, "image channels"),
-    intParam("d_model", 192, 8, 1 << 16, "token width (divisible by heads and groups)"),
-    intParam("layers", 2, 1, 512, "encoder layers"),
-    intParam("heads", 3, 1, 1024, "attention heads"),
-    intParam("mlp_ratio", 4, 1, 64, "GR-KAN hidden width / d_model"),
-    intParam("groups", 8, 1, 65536, "rational groups of every GR-KAN activation (the paper uses 8)"),
-    intParam("classes", 10, 1, 1 << 20, "classifier outputs"),
-    intParam("batch", 1, 1, 4096, "default batch B")};
+    intAttr("image", 32, 1, 1 << 14, "image side S"),
+    intAttr("patch", 8, 1, 1024, "patch side"),
+    intAttr("channels", 3, 1, 1024, "image channels"),
+    intAttr("d_model", 192, 8, 1 << 16, "token width (divisible by heads and groups)"),
+    intAttr("layers", 2, 1, 512, "encoder layers"),
+    intAttr("heads", 3, 1, 1024, "attention heads"),
+    intAttr("mlp_ratio", 4, 1, 64, "GR-KAN hidden width / d_model"),
+    intAttr("groups", 8, 1, 65536, "rational groups of every GR-KAN activation (the paper uses 8)"),
+    intAttr("classes", 10, 1, 1 << 20, "classifier outputs"),
+    intAttr("batch", 1, 1, 4096, "default batch B")};
 
 // "<name> = <x> is not <relation> <other> = <y>"
 int fail(archscope_template_args* a, const char* name, long long x, const char* relation, const char* other, long long y) {

@@ -12,17 +12,7 @@ namespace {
 
 enum { kAct, kVocab, kDModel, kLayers, kHeads, kHidden, kOrder, kSeq, kBatch, kParamCount };
 
-archscope_attr_def intParam(const char* name, int64_t def, double lo, double hi, const char* doc) {
-    archscope_attr_def d{};
-    d.name = name;
-    d.type = ARCHSCOPE_ATTR_INT;
-    d.default_int = def;
-    d.has_range = 1;
-    d.min = lo;
-    d.max = hi;
-    d.doc = doc;
-    return d;
-}
+using archscope_design::intAttr;
 
 const char* const kActs[] = {"polynorm", "polyrelu"};
 
@@ -39,14 +29,14 @@ archscope_attr_def actParam() {
 
 const archscope_attr_def kGptParams[kParamCount] = {
     actParam(),
-    intParam("vocab", 256, 2, 1 << 22, "vocabulary size"),
-    intParam("d_model", 64, 8, 1 << 16, "model width"),
-    intParam("layers", 2, 1, 512, "decoder layers"),
-    intParam("heads", 4, 1, 1024, "attention heads"),
-    intParam("hidden", 0, 0, 1 << 20, "feed-forward width (0: 4 d_model)"),
-    intParam("order", 3, 1, 8, "polynomial order r of the activation (the paper uses 3)"),
-    intParam("seq", 16, 1, 1 << 20, "default sequence length T"),
-    intParam("batch", 1, 1, 4096, "default batch B")};
+    intAttr("vocab", 256, 2, 1 << 22, "vocabulary size"),
+    intAttr("d_model", 64, 8, 1 << 16, "model width"),
+    intAttr("layers", 2, 1, 512, "decoder layers"),
+    intAttr("heads", 4, 1, 1024, "attention heads"),
+    intAttr("hidden", 0, 0, 1 << 20, "feed-forward width (0: 4 d_model)"),
+    intAttr("order", 3, 1, 8, "polynomial order r of the activation (the paper uses 3)"),
+    intAttr("seq", 16, 1, 1 << 20, "default sequence length T"),
+    intAttr("batch", 1, 1, 4096, "default batch B")};
 
 int buildPolycomGpt(archscope_template_args* a) {
     auto p = [a](int k) { return (long long)a->params[k].i; };
