@@ -31,7 +31,7 @@ void ProfileModel::buildInputs() {
             for (auto& l : in.labels) m_tokenLabels << q(l);
         if (in.kind == "image" && m_inputImage.isEmpty() && in.width > 0 && in.height > 0) {
             QImage img(in.rgb.data(), in.width, in.height, in.width * 3, QImage::Format_RGB888);
-            m_inputImage = QString("s%1/input/%2").arg(m_cur->info.id).arg(q(in.node));
+            m_inputImage = QString("%1/input/%2").arg(m_keyPrefix).arg(q(in.node));
             HeatmapCache::global().putImage(m_inputImage, img.copy());  // copy: `in` is owned by the session
         }
     }

@@ -69,7 +69,9 @@ bool ProfileModel::loadSession(int id) {
     auto rec = std::make_unique<SessionRecord>();
     std::string err;
     if (!ProfileStore(*m_db).loadSession(id, rec.get(), &err)) return fail(err);
-    if (m_cur) HeatmapCache::global().clearPrefix(QString("s%1/").arg(m_cur->info.id));
+    if (m_cur) HeatmapCache::global().clearPrefix(m_keyPrefix + "/");
+    static int loads = 0;
+    m_keyPrefix = QString("s%1g%2").arg(id).arg(++loads);
     m_cur = std::move(rec);
     buildNodeStats();
     buildAttention();
@@ -157,7 +159,7 @@ void ProfileModel::buildAttention() {
         map->cols = a.cols;
         map->values = a.data;
         map->vmax = a.data.empty() ? 0.f : *std::max_element(a.data.begin(), a.data.end());
-        QString key = QString("s%1/l%2/h%3").arg(m_cur->info.id).arg(a.layer).arg(a.head);
+        QString key = QString("%1/l%2/h%3").arg(m_keyPrefix).arg(a.layer).arg(a.head);
         HeatmapCache::global().put(key, map);
         QVariantList heads = l["heads"].toList();
         heads << QVariantMap{{"head", a.head}, {"key", key}, {"entropyMean", a.entropyMean}, {"entropyMin", a.entropyMin},
@@ -168,7 +170,7 @@ void ProfileModel::buildAttention() {
 }
 
 QString ProfileModel::heatmapKey(int layer, int head) const {
-    return m_cur ? QString("s%1/l%2/h%3").arg(m_cur->info.id).arg(layer).arg(head) : QString();
+    return m_cur ? QString("%1/l%2/h%3").arg(m_keyPrefix).arg(layer).arg(head) : QString();
 }
 
 double ProfileModel::heatValue(int layer, int head, int row, int col) const {

@@ -104,6 +104,9 @@ private:
     std::unique_ptr<Database> m_db;
     QString m_path, m_mode = "time", m_error;
     std::unique_ptr<SessionRecord> m_cur, m_cmp;
+    // Prefix of this load's heat-map cache keys and image URLs: "s<session>g<load>", unique per
+    // load so that another store's session with the same id never shows a cached image.
+    QString m_keyPrefix;
     QVariantList m_sessions, m_nodeStats, m_layers, m_tensors, m_compareRows, m_sweeps, m_routers;
     QStringList m_tokenLabels;
     QString m_inputImage;
