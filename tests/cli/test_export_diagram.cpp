@@ -10,6 +10,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QXmlStreamReader>
+#include "cli_process.h"
+
 #include <QtTest>
 
 #include <cmath>
@@ -18,21 +20,9 @@ using namespace archscope;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
+using Result = test::CliResult;
 
-Result runCli(const QStringList& args) {
-    QProcess p;
-    p.start(qEnvironmentVariable("ARCHSCOPE_BIN"), QStringList{"--no-plugins"} + args);
-    Result r;
-    if (!p.waitForStarted(30000) || !p.waitForFinished(300000)) p.kill();
-    r.code = p.exitStatus() == QProcess::CrashExit ? -1 : p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+Result runCli(const QStringList& args) { return test::runArchscope(QStringList{"--no-plugins"} + args); }
 
 QString describe(const Result& r) { return QString("exit %1\nstdout: %2\nstderr: %3").arg(r.code).arg(r.out.left(1500), r.err.left(1500)); }
 QString source(const QString& rel) { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/" + rel; }

@@ -12,6 +12,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
+#include "cli_process.h"
+
 #include <QtTest>
 
 #include <filesystem>
@@ -21,23 +23,9 @@ using namespace archscope;
 namespace {
 
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
+using Result = test::CliResult;
 
-Result runCli(const QStringList& args) {
-    QProcess p;
-    p.setProgram(qEnvironmentVariable("ARCHSCOPE_BIN"));
-    p.setArguments(args);
-    p.start();
-    Result r;
-    if (!p.waitForStarted(30000) || !p.waitForFinished(300000)) p.kill();
-    r.code = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+Result runCli(const QStringList& args) { return test::runArchscope(args); }
 
 std::string modelDir() { return std::string(qgetenv("ARCHSCOPE_SOURCE_DIR").constData()) + "/resources/models"; }
 QString designPath() { return QString::fromStdString(modelDir() + "/induction.json"); }
