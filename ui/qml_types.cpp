@@ -1,6 +1,7 @@
 #include "qml_types.h"
 
 #include "canvas_items.h"
+#include "design_exporter.h"
 #include "graph_document.h"
 #include "heatmap.h"
 #include "profile_model.h"
@@ -30,6 +31,7 @@ void registerQmlTypes() {
     qmlRegisterUncreatableType<VisibleNodesModel>(uri, 1, 0, "VisibleNodesModel", "owned by GraphDocument");
     qmlRegisterType<ProfileModel>(uri, 1, 0, "ProfileModel");
     qmlRegisterType<RunController>(uri, 1, 0, "RunController");
+    qmlRegisterType<DesignExporter>(uri, 1, 0, "DesignExporter");
 }
 
 void setupEngine(QQmlEngine& engine) {

@@ -6,6 +6,7 @@
 #if ARCHSCOPE_HAVE_ONNX
 
 #include "core/registry.h"
+#include "interop/onnx_export_ctx.h"
 #include "interop/onnx_plugin.h"
 
 #include <onnx/checker.h>
@@ -21,96 +22,13 @@ namespace archscope {
 
 namespace {
 
-using TP = onnx::TensorProto;
-
-struct ExportError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-
-struct Ex {
-    const Analysis& a;
-    const WeightStore& w;
-    onnx::GraphProto* gp;
-    std::map<PortRef, std::string> names;
-    const Node* n = nullptr;
-    const NodeInfo* info = nullptr;
-    int aux = 0;
-
-    const Attrs& attrs() const { return info->attrs; }
-    std::string in(int i) const {
-        auto src = a.graph().source({n->id, info->def->inputs[size_t(i)].name});
-        if (!src) return "";
-        auto it = names.find(*src);
-        if (it == names.end()) throw ExportError("internal: input " + std::to_string(i) + " not yet written");
-        return it->second;
-    }
-    std::vector<int64_t> inShape(int i) const { return shapeValues(info->inputs[size_t(i)]->shape); }
-    std::vector<int64_t> outShape(int k = 0) const { return shapeValues(info->outputs[size_t(k)].shape); }
-    std::string out(int k = 0) {
-        const std::string& port = info->def->outputs[size_t(k)].name;
-        std::string name = n->id + (k ? ":" + port : "");
-        names[{n->id, port}] = name;
-        return name;
-    }
-    std::string tmp() { return n->id + "/t" + std::to_string(aux++); }
-    std::string init(const std::string& suffix, const Tensor& t) {
-        TP* p = gp->add_initializer();
-        p->set_name(n->id + "." + suffix);
-        for (auto d : t.shape()) p->add_dims(d);
-        p->set_data_type(t.dtype() == DType::F32 ? TP::FLOAT : TP::INT64);
-        p->set_raw_data(t.raw(), t.byteSize());
-        return p->name();
-    }
-    std::string param(const std::string& name) {
-        const Tensor* t = w.find(info->weightNode, name);
-        if (!t) throw ExportError("internal: no weight " + info->weightNode + "." + name);
-        return init(name, *t);
-    }
-    std::string constF(const std::string& suffix, std::vector<float> v, std::vector<int64_t> shape = {}) {
-        if (shape.empty() && v.size() != 1) shape = {int64_t(v.size())};
-        return init(suffix, Tensor::f32(shape, std::move(v)));
-    }
-    std::string constI(const std::string& suffix, std::vector<int64_t> v) { return init(suffix, Tensor::i64({int64_t(v.size())}, v)); }
-    onnx::NodeProto* node(const std::string& op, const std::vector<std::string>& ins, const std::vector<std::string>& outs) {
-        onnx::NodeProto* p = gp->add_node();
-        p->set_op_type(op);
-        p->set_name(n->id + "/" + op + "_" + std::to_string(gp->node_size()));
-        for (auto& i : ins) p->add_input(i);
-        for (auto& o : outs) p->add_output(o);
-        return p;
-    }
-    std::string op1(const std::string& op, const std::vector<std::string>& ins, const std::string& out = "") {
-        std::string o = out.empty() ? tmp() : out;
-        node(op, ins, {o});
-        return o;
-    }
-};
-
-void setInt(onnx::NodeProto* p, const char* name, int64_t v) {
-    auto* a = p->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INT);
-    a->set_i(v);
-}
-void setFloat(onnx::NodeProto* p, const char* name, double v) {
-    auto* a = p->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::FLOAT);
-    a->set_f(float(v));
-}
-void setInts(onnx::NodeProto* p, const char* name, const std::vector<int64_t>& v) {
-    auto* a = p->add_attribute();
-    a->set_name(name);
-    a->set_type(onnx::AttributeProto::INTS);
-    for (auto x : v) a->add_ints(x);
-}
+using namespace onnxout;
 
 std::vector<int64_t> pair(const std::vector<int64_t>& v, int64_t def) {
     if (v.empty()) return {def, def};
     return {v[0], v.size() > 1 ? v[1] : v[0]};
 }
 
-using ExportFn = std::function<void(Ex&)>;
 
 ExportFn unary(const char* op) { return [op](Ex& e) { e.op1(op, {e.in(0)}, e.out()); }; }
 ExportFn binary(const char* op) { return [op](Ex& e) { e.op1(op, {e.in(0), e.in(1)}, e.out()); }; }
@@ -406,14 +324,17 @@ bool exportOnnx(const Graph& g, const Analysis& a, const WeightStore& w, std::st
                 valueInfo(gp->add_output(), id, *info.inputs[0]);
                 continue;
             }
-            auto fn = exportTable().find(n->op);
-            if (fn == exportTable().end() && info.def && !info.def->plugin.empty() && !info.def->isComposite()) {
+            const ExportFn* fn = nullptr;
+            if (auto it = exportTable().find(n->op); it != exportTable().end()) fn = &it->second;
+            else if (auto more = moreExportTable().find(n->op); more != moreExportTable().end()) fn = &more->second;
+            else if (auto sc = scanExportTable().find(n->op); sc != scanExportTable().end()) fn = &sc->second;
+            if (!fn && info.def && !info.def->plugin.empty() && !info.def->isComposite()) {
                 pluginEx(e);
                 plugins.insert(info.def->plugin);
                 continue;
             }
-            if (fn == exportTable().end()) { missing.push_back("node \"" + id + "\" (op \"" + n->op + "\")"); continue; }
-            fn->second(e);
+            if (!fn) { missing.push_back("node \"" + id + "\" (op \"" + n->op + "\")"); continue; }
+            (*fn)(e);
         } catch (const ExportError& x) {
             // Nodes downstream of a node already reported have no inputs: the cause is listed.
             if (!missing.empty() && std::string(x.what()).rfind("internal: input", 0) == 0) continue;

@@ -9,6 +9,8 @@
 
 #if ARCHSCOPE_HAVE_ONNX
 #include <onnx/checker.h>
+
+#include "interop/onnx_symbols.h"
 #endif
 
 namespace archscope {
@@ -100,6 +102,11 @@ bool importOnnxBytes(const std::string& bytes, const std::string& name, const st
     if (!rep->unsupported.empty()) {
         *err = name + ": cannot import:\n" + rep->unsupportedText();
         return false;
+    }
+    try {
+        onnxin::makeSymbolic(model.graph(), opt, baseDir, g, rep);  // dim_params -> design sizes where provable
+    } catch (const std::exception&) {
+        rep->warnings.push_back("symbolic dims stay fixed (the probe imports failed)");
     }
     g->metadata["name"] = model.graph().name().empty() ? std::filesystem::path(name).stem().string() : model.graph().name();
     g->metadata["source"] = std::filesystem::path(name).filename().string() + " (ONNX opset " + std::to_string(rep->opset) +

@@ -222,6 +222,20 @@ Importer::Importer(const onnx::GraphProto& graph, const OnnxImportOptions& o, co
     for (auto& o2 : graph.output()) m_graphOutputs.insert(o2.name());
 }
 
+// Token-id inputs feeding an embedding get "high" = its vocabulary size, so the
+// ids generated for a run without given inputs (archscope run/bench) are valid.
+static void setTokenRanges(Graph* g) {
+    for (auto& e : g->edges()) {
+        Node* to = g->node(e.to.node);
+        Node* from = g->node(e.from.node);
+        if (!to || !from || to->op != "embedding" || from->op != "input" || !to->attrs.count("num_embeddings")) continue;
+        const auto* vocab = std::get_if<int64_t>(&to->attrs["num_embeddings"]);
+        auto it = from->attrs.find("high");
+        const int64_t* cur = it == from->attrs.end() ? nullptr : std::get_if<int64_t>(&it->second);
+        if (vocab && *vocab >= 1 && (!cur || *vocab < *cur)) from->attrs["high"] = *vocab;
+    }
+}
+
 void Importer::run() {
     rep->onnxNodes = m_graph.node_size();
     loadInitializers();
@@ -239,6 +253,7 @@ void Importer::run() {
     for (auto& [pattern, id] : m_lifted)
         if (g->node(id)) ++rep->lifted[pattern];
     addGroups();
+    setTokenRanges(g);
 }
 
 void Importer::loadInitializers() {

@@ -133,18 +133,18 @@ private slots:
         if (!onnxAvailable()) QSKIP("built without libonnx-dev");
         Design d;
         d.g.addNode({"x", "input", {{"shape", std::string("1, 2, 4, 8")}}});
-        d.g.addNode({"r", "rope"});
+        d.g.addNode({"r", "moe_route"});  // data-dependent routing: no ONNX or PyTorch form yet
         d.g.addNode({"y", "output"});
-        d.g.connect({"x", "y"}, {"r", "x"});
-        d.g.connect({"r", "y"}, {"y", "x"});
+        d.g.connect({"x", "y"}, {"r", "probs"});
+        d.g.connect({"r", "gates"}, {"y", "x"});
         QVERIFY2(d.finish(), d.error.c_str());
         std::string bytes, err;
         QVERIFY(!exportOnnx(d.g, d.a, d.w, &bytes, &err));
-        QVERIFY2(err.find("node \"r\" (op \"rope\")") != std::string::npos, err.c_str());
+        QVERIFY2(err.find("node \"r\" (op \"moe_route\")") != std::string::npos, err.c_str());
         std::string code;
         TensorMap state;
         QVERIFY(!exportPyTorch(d.g, d.a, d.w, "w.safetensors", &code, &state, &err));
-        QVERIFY2(err.find("node \"r\" (op \"rope\")") != std::string::npos, err.c_str());
+        QVERIFY2(err.find("node \"r\" (op \"moe_route\")") != std::string::npos, err.c_str());
     }
 
     void pytorchReproducesOutputs_data() {

@@ -100,7 +100,7 @@ ApplicationWindow {
 
     FileDialog {
         id: openDialog
-        nameFilters: ["Archscope designs (*.json)"]
+        nameFilters: ["Designs and ONNX models (*.json *.onnx)", "Archscope designs (*.json)", "ONNX models (*.onnx)"]
         onAccepted: if (root.document.load(selectedFile)) canvas.fitToView()
     }
     FileDialog {
@@ -149,6 +149,8 @@ ApplicationWindow {
         onCreated: canvas.fitToView()
     }
     BlockNameDialog { id: blockName; objectName: "blockNameDialog"; document: root.document }
+    ExportDialog { id: exportDialog; objectName: "exportDialog"; document: root.document }
+    function exportDesign() { exportDialog.open() }
     function newFromTemplate() { guard("template") }
     function saveSelectionAsBlock() { blockName.open() }
 

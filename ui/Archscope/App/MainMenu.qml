@@ -17,6 +17,7 @@ MenuBar {
         Action { text: "&Open…"; shortcut: "Ctrl+O"; onTriggered: bar.window.openFile() }
         Action { text: "&Save"; shortcut: "Ctrl+S"; onTriggered: bar.window.saveFile() }
         Action { text: "Save &As…"; shortcut: "Ctrl+Shift+S"; onTriggered: bar.window.saveFileAs() }
+        Action { text: "&Export…"; shortcut: "Ctrl+Shift+E"; onTriggered: bar.window.exportDesign() }
         MenuSeparator {}
         Action { text: "&Quit"; shortcut: "Ctrl+Q"; onTriggered: bar.window.close() }
     }
