@@ -78,6 +78,7 @@ void blockPortNames(const Group& gr, std::map<PortRef, std::string>* in, std::ma
 void GraphDocument::buildGroupViews() {
     m_groupViews.clear();
     m_memberView.clear();
+    if (!m_scope.isEmpty()) return;  // inside an open group every member is drawn
     for (auto& gr : m_graph.groups) {
         if (!gr.collapsed || gr.nodes.empty()) continue;
         std::set<std::string> members(gr.nodes.begin(), gr.nodes.end());

@@ -167,8 +167,14 @@ void GraphDocument::snapNodes(const QStringList& ids, int dragId) {
     if (!from.empty()) m_undo.push(new MoveNodesCommand(this, "Move nodes", dragId, from, to));
 }
 
+// A collapsed group's port stands for the member port(s) behind it (memberPorts).
 QString GraphDocument::canConnect(const QString& fn, const QString& fp, const QString& tn, const QString& tp) const {
-    return connectionProblem(m_graph, &m_analysis, {s(fn), s(fp)}, {s(tn), s(tp)});
+    const std::vector<PortRef> from = memberPorts(fn, fp, true), to = memberPorts(tn, tp, false);
+    if (from.size() != 1) return QString("group \"%1\" has no output \"%2\"").arg(fn, fp);
+    if (to.empty()) return QString("group \"%1\" has no input \"%2\"").arg(tn, tp);
+    for (auto& t : to)
+        if (QString why = connectionProblem(m_graph, &m_analysis, from[0], t); !why.isEmpty()) return why;
+    return {};
 }
 
 QString GraphDocument::connectPorts(const QString& fn, const QString& fp, const QString& tn, const QString& tp) {
@@ -178,7 +184,8 @@ QString GraphDocument::connectPorts(const QString& fn, const QString& fp, const 
         return why;
     }
     Graph g = m_graph;
-    g.connect({s(fn), s(fp)}, {s(tn), s(tp)});
+    const PortRef from = memberPorts(fn, fp, true)[0];
+    for (auto& t : memberPorts(tn, tp, false)) g.connect(from, t);  // one undo step for every member behind a group port
     pushStructural(QString("Connect %1:%2 → %3:%4").arg(fn, fp, tn, tp), g, selection());
     return {};
 }
@@ -404,7 +411,7 @@ void GraphDocument::selectInRect(double x, double y, double w, double h, bool ad
     QRectF r = QRectF(x, y, w, h).normalized();
     QStringList ids = additive ? selection() : QStringList();
     for (auto& n : m_graph.nodes())
-        if (r.intersects(nodeRect(n, OpRegistry::global().find(n.op))) && !ids.contains(q(n.id))) ids << q(n.id);
+        if (!outOfScope(n.id) && r.intersects(nodeRect(n, OpRegistry::global().find(n.op))) && !ids.contains(q(n.id))) ids << q(n.id);
     setSelection(ids);
 }
 

@@ -80,12 +80,13 @@ QVariantList GraphDocument::nodeAttributes(const QString& id) const {
 }
 
 QVariantMap GraphDocument::portAt(double x, double y) const {
+    if (QVariantMap g = groupPortAt(x, y); !g.isEmpty()) return g;  // collapsed groups are drawn on top
     const OpRegistry& reg = OpRegistry::global();
     const double r = 11;
     auto& nodes = m_graph.nodes();
     for (auto it = nodes.rbegin(); it != nodes.rend(); ++it) {
         const OpDef* def = reg.find(it->op);
-        if (m_memberView.count(it->id)) continue;  // hidden in a collapsed group
+        if (m_memberView.count(it->id) || outOfScope(it->id)) continue;  // hidden in a collapsed group / outside the open group
         if (!def || !nodeRect(*it, def).adjusted(-r, 0, r, 0).contains(x, y)) continue;
         for (int out = 0; out < 2; ++out) {
             const auto& ports = out ? def->outputs : def->inputs;
@@ -113,6 +114,7 @@ QVariantMap GraphDocument::edgeAt(double x, double y, double tolerance) const {
 }
 
 QPointF GraphDocument::portPosition(const QString& node, const QString& port, bool output) const {
+    if (const GroupView* v = groupView(node)) return groupPortPosition(*v, port, output);
     const Node* n = m_graph.node(node.toStdString());
     const OpDef* def = n ? OpRegistry::global().find(n->op) : nullptr;
     if (!def) return {};
@@ -120,16 +122,10 @@ QPointF GraphDocument::portPosition(const QString& node, const QString& port, bo
     return portPos(*n, std::max(i, 0), output);
 }
 
-QRectF GraphDocument::bounds() const {
-    QRectF box;
-    for (auto& n : m_graph.nodes()) box |= nodeRect(n, OpRegistry::global().find(n.op));
-    return box;
-}
-
 QString GraphDocument::nodeAt(double x, double y) const {
     auto& nodes = m_graph.nodes();
     for (auto it = nodes.rbegin(); it != nodes.rend(); ++it)
-        if (nodeRect(*it, OpRegistry::global().find(it->op)).contains(x, y)) return q(it->id);
+        if (!outOfScope(it->id) && nodeRect(*it, OpRegistry::global().find(it->op)).contains(x, y)) return q(it->id);
     return {};
 }
 

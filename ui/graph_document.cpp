@@ -90,6 +90,7 @@ void GraphDocument::resetTo(Graph g, const QString& path) {
     m_resetting = false;
     m_graph = std::move(g);
     m_selection.clear();
+    if (!m_scope.isEmpty()) { m_scope.clear(); emit scopeChanged(); }  // a new design opens at the top
     m_path = path;
     reanalyze();
     syncModels();
@@ -241,11 +242,12 @@ void GraphDocument::syncModels() {
     std::map<QString, QStringList> nodeErrors;
     for (auto& d : m_analysis.errors)
         if (!d.node.empty()) nodeErrors[topNode(d.node)] << q(d.message);
+    updateScope();
     buildGroupViews();
     std::vector<NodeRow> rows;
     rows.reserve(m_graph.nodes().size());
     for (auto& n : m_graph.nodes()) {
-        if (m_memberView.count(n.id)) continue;  // drawn as its collapsed group
+        if (m_memberView.count(n.id) || outOfScope(n.id)) continue;  // drawn as its collapsed group / outside the open group
         const OpDef* def = reg.find(n.op);
         NodeRow r;
         r.id = q(n.id);
@@ -304,7 +306,7 @@ void GraphDocument::rebuildEdgeGeometry() {
     for (auto& r : m_edges.rows()) {
         const Node* a = m_graph.node(r.fromNode.toStdString());
         const Node* b = m_graph.node(r.toNode.toStdString());
-        if (!a || !b) continue;
+        if (!a || !b || outOfScope(a->id) || outOfScope(b->id)) continue;
         auto ga = m_memberView.find(a->id), gb = m_memberView.find(b->id);
         if (ga != m_memberView.end() && gb != m_memberView.end() && ga->second == gb->second) continue;  // inside a collapsed group
         PortRef from{a->id, r.fromPort.toStdString()}, to{b->id, r.toPort.toStdString()};
@@ -348,6 +350,7 @@ QVariantList GraphDocument::symbols() const {
 QVariantList GraphDocument::groups() const {
     const OpRegistry& reg = OpRegistry::global();
     QVariantList l;
+    if (!m_scope.isEmpty()) return l;  // inside a group: the breadcrumb shows where
     for (auto& gr : m_graph.groups) {
         if (gr.collapsed) continue;  // drawn as a node (appendGroupRows)
         QRectF box;

@@ -21,6 +21,7 @@
 #include <QUrl>
 #include <QVariant>
 #include <optional>
+#include <set>
 
 namespace archscope::ui {
 
@@ -60,6 +61,9 @@ class GraphDocument : public QObject {
     Q_PROPERTY(QVariantList groups READ groups NOTIFY geometryChanged)
     Q_PROPERTY(QStringList selection READ selection NOTIFY selectionChanged)
     Q_PROPERTY(QString message READ message NOTIFY messageChanged)
+    // The group the canvas is inside ("" = the whole design) and its title, for the breadcrumb.
+    Q_PROPERTY(QString scope READ scope NOTIFY scopeChanged)
+    Q_PROPERTY(QString scopeLabel READ scopeLabel NOTIFY scopeChanged)
     Q_PROPERTY(bool recoveryAvailable READ recoveryAvailable NOTIFY recoveryChanged)
     Q_PROPERTY(double nodeWidth READ nodeWidth CONSTANT)
     Q_PROPERTY(double headerHeight READ headerHeight CONSTANT)
@@ -118,6 +122,13 @@ public:
     Q_INVOKABLE bool collapseGroup(const QString& id);
     Q_INVOKABLE bool expandGroup(const QString& id);  // a collapsed group shows its members again
     Q_INVOKABLE bool isBlockUnedited(const QString& id) const;
+    // Open a group in place (document_scope.cpp): the canvas then shows and
+    // edits only its members, with a breadcrumb back up. View state, not an
+    // undo step; an undo or edit that removes the group leaves it (scope "").
+    Q_INVOKABLE bool enterGroup(const QString& id);
+    Q_INVOKABLE void exitGroup();
+    QString scope() const { return m_scope; }
+    QString scopeLabel() const;
 
     // --- templates (gallery) and the user block library ---
     Q_INVOKABLE QVariantList templateList() const;  // {name, title, paper, description, params: [...]}
@@ -190,6 +201,7 @@ signals:
     void selectionChanged();
     void messageChanged();
     void recoveryChanged();
+    void scopeChanged();
 
 private:
     Graph m_graph;
@@ -211,6 +223,10 @@ private:
     void autosave();
     void pushStructural(const QString& text, const Graph& after, const QStringList& select);
     void resetTo(Graph g, const QString& path);
+    QString m_scope;
+    std::set<std::string> m_scopeMembers;
+    void updateScope();  // leaves a scope whose group is gone; refreshes its members
+    bool outOfScope(const std::string& node) const { return !m_scope.isEmpty() && !m_scopeMembers.count(node); }
     std::vector<GroupView> m_groupViews;
     std::map<std::string, size_t> m_memberView;  // hidden member -> index in m_groupViews
     void buildGroupViews();
@@ -219,6 +235,12 @@ private:
     void appendGroupRows(std::vector<NodeRow>& rows, const std::map<QString, QStringList>& nodeErrors);
     // Where an edge end is drawn: the node's own port, or its collapsed group's.
     QPointF edgeEnd(const Node& n, const PortRef& port, bool output) const;
+    // Collapsed groups' ports (document_group_ports.cpp).
+    const GroupView* groupView(const QString& node) const;  // for a "group:<id>" node, else null
+    std::vector<PortRef> memberPorts(const QString& node, const QString& port, bool output) const;
+    static QRectF groupRect(const GroupView& v);
+    QVariantMap groupPortAt(double x, double y) const;
+    QPointF groupPortPosition(const GroupView& v, const QString& port, bool output) const;
 };
 
 }  // namespace archscope::ui

@@ -232,20 +232,4 @@ int PaletteModel::bestRow() const {
     return 0;
 }
 
-// ---- VisibleNodesModel ----
-
-void VisibleNodesModel::setViewport(const QRectF& r) {
-    if (r == m_viewport) return;
-    m_viewport = r;
-    invalidateRowsFilter();
-    emit viewportChanged();
-}
-
-bool VisibleNodesModel::filterAcceptsRow(int row, const QModelIndex& parent) const {
-    QModelIndex i = sourceModel()->index(row, 0, parent);
-    QRectF r(i.data(NodeListModel::XRole).toDouble(), i.data(NodeListModel::YRole).toDouble(), 200.0,
-             i.data(NodeListModel::HeightRole).toDouble());
-    return r.intersects(m_viewport) || i.data(NodeListModel::SelectedRole).toBool();
-}
-
 }  // namespace archscope::ui

@@ -112,24 +112,42 @@ private:
     QString m_filter;
 };
 
-// The nodes whose rectangles meet `viewport` (world coordinates): the canvas
-// instantiates delegates only for these.
-class VisibleNodesModel : public QSortFilterProxyModel {
+// The nodes whose rectangles meet `viewport` (world coordinates), plus the
+// selected ones: the canvas instantiates delegates only for these. Rows are
+// recycled slots (like a ListView's reusable delegates): a node scrolling out
+// of view frees its slot and a node scrolling in takes a free one, announced
+// as dataChanged, so panning rebinds existing delegates instead of creating
+// and destroying them. A free slot has an empty id (its delegate hides itself).
+// Slots are appended as needed; free ones beyond a dozen are removed.
+// visibleCount() is the number in use. The document owns it and sets the source once.
+class VisibleNodesModel : public QAbstractListModel {
     Q_OBJECT
     Q_PROPERTY(QRectF viewport READ viewport WRITE setViewport NOTIFY viewportChanged)
+    Q_PROPERTY(int visibleCount READ visibleCount NOTIFY viewportChanged)
 public:
-    using QSortFilterProxyModel::QSortFilterProxyModel;
+    using QAbstractListModel::QAbstractListModel;
+    void setSourceModel(NodeListModel* source);
     QRectF viewport() const { return m_viewport; }
     void setViewport(const QRectF& r);
+    int visibleCount() const { return int(m_slotOf.size()); }
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
 
 signals:
     void viewportChanged();
 
-protected:
-    bool filterAcceptsRow(int row, const QModelIndex& parent) const override;
-
 private:
+    NodeListModel* m_source = nullptr;
     QRectF m_viewport{-1e9, -1e9, 2e9, 2e9};
+    std::vector<QString> m_slots;  // node id per slot, empty when free
+    QHash<QString, int> m_slotOf;  // node id -> slot
+    QHash<QString, int> m_rowOf;   // node id -> source row
+    void reindex();
+    void refilter();
+    bool wanted(const NodeRow& r) const;
+    void place(const NodeRow& r);
+    void trim();
 };
 
 }  // namespace archscope::ui

@@ -141,7 +141,10 @@ int runRender(QGuiApplication&, const QStringList& args) {
     window.setColor(QColor("#1b1e24"));
     window.resize(r.width, r.height);
     QVariantMap props{{"document", QVariant::fromValue(&doc)}};
-    if (r.view == "graph") props["showMinimap"] = false;
+    if (r.view == "graph") {
+        props["showMinimap"] = false;
+        props["detailZoom"] = 0.0;  // a still picture keeps every label (the canvas drops them below 75 % for speed)
+    }
     else props["profile"] = QVariant::fromValue(&profile);
     if (r.view == "attention") {
         if (r.layer >= 0) props["layerIndex"] = r.layer;

@@ -6,7 +6,8 @@ import Archscope.Controls
 // The node-graph canvas: pan (middle drag, Alt+drag), zoom to cursor (wheel),
 // box / Shift selection, multi-drag with grid snap, drag from a port to
 // connect, drop a free node onto an edge to insert it, palette drops (onto an
-// edge: inserted), double-click to open a composite block or a collapsed group, minimap.
+// edge: inserted), double-click to open a composite block or a collapsed group, minimap,
+// a group opened in place (its frame's ⤢ button) with a breadcrumb back up (Escape).
 // Only nodes in view are instantiated (document.visibleNodes); all edges are
 // drawn by one EdgeLayer.
 Item {
@@ -25,10 +26,16 @@ Item {
     // Zoomed out below this, nodes are boxes drawn by the EdgeLayer (no delegates): fast overview.
     property real overviewZoom: 0.5
     readonly property bool overview: zoom < overviewZoom
+    // Between overviewZoom and this, node delegates leave out their small texts (op, stats, port labels).
+    property real detailZoom: 0.75
+    readonly property bool detailed: zoom >= detailZoom
     signal quickAddRequested(point p)
     Keys.onPressed: (event) => {
         if (event.key === Qt.Key_Tab || event.key === Qt.Key_Space) {
             view.quickAddRequested(view.lastMouse)
+            event.accepted = true
+        } else if (event.key === Qt.Key_Escape && document.scope !== "") {
+            view.leaveGroup()
             event.accepted = true
         } else if (event.key === Qt.Key_Delete || event.key === Qt.Key_Backspace) {
             document.removeSelected()
@@ -60,9 +67,10 @@ Item {
         document.visibleNodes.viewport = overview ? Qt.rect(-1e9, -1e9, 0, 0)
                                                   : Qt.rect(-panX / zoom - 50, -panY / zoom - 50, width / zoom + 100, height / zoom + 100)
     }
-    onZoomChanged: updateViewport()
-    onPanXChanged: updateViewport()
-    onPanYChanged: updateViewport()
+    // Coalesced: a pan step sets panX and panY, and the node slots are refiltered once.
+    onZoomChanged: Qt.callLater(updateViewport)
+    onPanXChanged: Qt.callLater(updateViewport)
+    onPanYChanged: Qt.callLater(updateViewport)
     onWidthChanged: { if (autoFit) fitToView(); updateViewport() }
     onHeightChanged: { if (autoFit) fitToView(); updateViewport() }
 
@@ -92,6 +100,9 @@ Item {
         if (id.startsWith("group:")) document.expandGroup(id.substring(6))
         else document.openBlock(id)
     }
+    // Open a group in place (its members only, breadcrumb back up) and fit it.
+    function enterGroup(id) { if (document.enterGroup(id)) { fitToView(); autoFit = false } }
+    function leaveGroup() { document.exitGroup(); fitToView(); autoFit = false }
     function portPressed(node, port, output, scenePos) {
         link = { node: node, port: port, output: output }
         edges.pendingFrom = document.portPosition(node, port, output)
@@ -136,6 +147,7 @@ Item {
         document: view.document
         zoom: view.zoom; panX: view.panX; panY: view.panY
         gridStep: view.document.gridStep
+        background: Theme.canvas
         nodeBoxes: view.overview
     }
     CanvasMouse { view: view; edges: edges; rubber: rubber }
@@ -149,12 +161,14 @@ Item {
             delegate: GroupFrame {
                 overlay: view.overlay["group:" + modelData.id] ?? null
                 onCollapseRequested: (id) => view.document.collapseGroup(id)
+                onEnterRequested: (id) => view.enterGroup(id)
             }
         }
         Repeater {
             model: view.viewportReady ? view.document.visibleNodes : null  // never every node of a big design at start
             delegate: NodeItem {
                 overlay: view.overlay[nodeId] ?? null
+                detail: view.detailed
                 headerHeight: view.document.headerHeight
                 portRow: view.document.portRow
                 onBodyPressed: (id, mouse, p) => view.nodePressed(id, mouse, p)
@@ -181,6 +195,11 @@ Item {
             if (view.document.message.startsWith("Added ")) view.showToast(view.document.message)  // not inserted: why
             drop.accept()
         }
+    }
+    Breadcrumb {
+        x: 12; y: 12
+        label: view.document.scopeLabel
+        onUpRequested: view.leaveGroup()
     }
     MinimapPanel { view: view; visible: view.showMinimap; anchors.right: parent.right; anchors.bottom: parent.bottom; anchors.margins: 12 }
     Toast { text: view.toast; shown: toastTimer.running; anchors.horizontalCenter: parent.horizontalCenter; y: 14 }

@@ -18,6 +18,12 @@ Rectangle {
         viewRect: Qt.rect(-panel.view.panX / panel.view.zoom, -panel.view.panY / panel.view.zoom,
                           panel.view.width / panel.view.zoom, panel.view.height / panel.view.zoom)
     }
+    Rectangle {  // the visible area
+        objectName: "minimapView"
+        x: map.x + map.viewBox.x; y: map.y + map.viewBox.y
+        width: map.viewBox.width; height: map.viewBox.height
+        color: "#12ffffff"; border.color: "#d8dde8"; border.width: 1
+    }
     MouseArea {
         anchors.fill: map
         function go(mouse) { const w = map.toWorld(mouse.x, mouse.y); panel.view.centerOn(w.x, w.y) }

@@ -4,6 +4,9 @@ import Archscope.Controls
 
 // One node on the canvas. Stateless: everything comes in through required
 // properties (the node model's roles), user actions go out as signals.
+// Delegates are recycled (document.visibleNodes): a free slot has an empty
+// nodeId and hides itself; rarely shown parts (warning badge, profiling
+// overlay) are loaded only when needed, so a slot is cheap to rebind.
 Item {
     id: node
     required property string nodeId
@@ -23,6 +26,7 @@ Item {
     property real headerHeight: 42
     property real portRow: 22
     property var overlay: null  // profiling overlay {label, color, badge} or null (ProfileModel)
+    property bool detail: true  // level of detail: false (zoomed out) hides the small texts (op, stats, port labels)
 
     signal bodyPressed(string nodeId, var mouse, point scenePos)
     signal bodyMoved(string nodeId, point scenePos)
@@ -32,6 +36,7 @@ Item {
     signal portMoved(point scenePos)
     signal portReleased(point scenePos)
 
+    visible: nodeId !== ""
     x: posX
     y: posY
     width: 200
@@ -40,9 +45,9 @@ Item {
 
     function scenePoint(item, mouse) { return item.mapToItem(null, mouse.x, mouse.y) }
 
-    Rectangle {  // drop shadow
-        anchors.fill: body; anchors.topMargin: 3; anchors.leftMargin: 2
-        radius: body.radius; color: "#60000000"
+    Rectangle {  // drop shadow, offset down-right; opaque (the canvas colour darkened): a fill, not a blend
+        x: 2; y: 3; width: node.width; height: node.height
+        radius: 6; color: "#111316"
     }
     Rectangle {
         id: body
@@ -64,6 +69,7 @@ Item {
                 color: "#f2f4f8"; font.pixelSize: 13; font.bold: true; elide: Text.ElideRight
             }
             Text {
+                visible: node.detail
                 x: 12; y: 21; width: parent.width - 24
                 text: node.op; color: Qt.lighter(node.nodeColor, 1.5); font.pixelSize: 10; elide: Text.ElideRight
             }
@@ -77,6 +83,7 @@ Item {
             onDoubleClicked: node.bodyDoubleClicked(node.nodeId)
         }
         Text {
+            visible: node.detail
             x: 10; y: node.height - 20; width: parent.width - 20
             text: node.stats; color: Theme.textDim; font.pixelSize: 10; elide: Text.ElideRight
         }
@@ -86,12 +93,14 @@ Item {
         delegate: Port {
             required property int index
             required property string modelData
+            x: -12
             y: node.headerHeight + index * node.portRow
             name: modelData
+            showLabel: node.detail
             output: false
-            onPressed: (p) => node.portPressed(node.nodeId, modelData, false, p)
-            onMoved: (p) => node.portMoved(p)
-            onReleased: (p) => node.portReleased(p)
+            onDown: (p) => node.portPressed(node.nodeId, modelData, false, p)
+            onDragged: (p) => node.portMoved(p)
+            onUp: (p) => node.portReleased(p)
         }
     }
     Repeater {
@@ -99,46 +108,61 @@ Item {
         delegate: Port {
             required property int index
             required property string modelData
-            x: node.width - width
+            x: node.width - 12
             y: node.headerHeight + index * node.portRow
             name: modelData
             detail: node.outputShapes[index] || ""
+            showLabel: node.detail
             output: true
-            onPressed: (p) => node.portPressed(node.nodeId, modelData, true, p)
-            onMoved: (p) => node.portMoved(p)
-            onReleased: (p) => node.portReleased(p)
+            onDown: (p) => node.portPressed(node.nodeId, modelData, true, p)
+            onDragged: (p) => node.portMoved(p)
+            onUp: (p) => node.portReleased(p)
         }
     }
-    Rectangle {  // profiling overlay: a band in the measured colour with the label
-        objectName: "overlay_" + node.nodeId
-        visible: node.overlay !== null
-        x: 1; y: node.height - 23; width: node.width - 2; height: 22; radius: 5
-        color: node.overlay ? node.overlay.color : "transparent"
-        Text {
-            x: 8; anchors.verticalCenter: parent.verticalCenter; width: parent.width - 56
-            text: node.overlay ? node.overlay.label : ""
-            color: node.overlay ? node.overlay.ink : "white"
-            font.pixelSize: 12; font.bold: true; elide: Text.ElideRight
-        }
-        Rectangle {  // memory- or compute-bound badge
-            visible: node.overlay !== null && node.overlay.badge !== ""
-            anchors.right: parent.right; anchors.rightMargin: 4; anchors.verticalCenter: parent.verticalCenter
-            width: 40; height: 16; radius: 8
-            color: node.overlay && node.overlay.badge === "memory" ? "#1f6feb" : "#a371f7"
+    Loader {  // profiling overlay: a band in the measured colour with the label
+        active: node.overlay !== null
+        x: 1; y: node.height - 23; width: node.width - 2; height: 22
+        sourceComponent: overlayBand
+    }
+    Loader {  // warning badge, with the errors on hover
+        active: node.errors.length > 0
+        x: node.width - 26; y: 8; width: 18; height: 18
+        sourceComponent: warningBadge
+    }
+    Component {
+        id: overlayBand
+        Rectangle {
+            objectName: "overlay_" + node.nodeId
+            radius: 5
+            color: node.overlay ? node.overlay.color : "transparent"
             Text {
-                anchors.centerIn: parent; font.pixelSize: 9; font.bold: true; color: "white"
-                text: node.overlay && node.overlay.badge === "memory" ? "MEM" : "COMP"
+                x: 8; anchors.verticalCenter: parent.verticalCenter; width: parent.width - 56
+                text: node.overlay ? node.overlay.label : ""
+                color: node.overlay ? node.overlay.ink : "white"
+                font.pixelSize: 12; font.bold: true; elide: Text.ElideRight
+            }
+            Rectangle {  // memory- or compute-bound badge
+                visible: node.overlay !== null && node.overlay.badge !== ""
+                anchors.right: parent.right; anchors.rightMargin: 4; anchors.verticalCenter: parent.verticalCenter
+                width: 40; height: 16; radius: 8
+                color: node.overlay && node.overlay.badge === "memory" ? "#1f6feb" : "#a371f7"
+                Text {
+                    anchors.centerIn: parent; font.pixelSize: 9; font.bold: true; color: "white"
+                    text: node.overlay && node.overlay.badge === "memory" ? "MEM" : "COMP"
+                }
             }
         }
     }
-    Rectangle {  // warning badge
-        visible: node.errors.length > 0
-        x: node.width - 26; y: 8; width: 18; height: 18; radius: 9
-        color: Theme.error
-        Text { anchors.centerIn: parent; text: "!"; color: "white"; font.bold: true; font.pixelSize: 12 }
-        MouseArea { id: badgeHover; anchors.fill: parent; hoverEnabled: true }
-        ToolTip.visible: badgeHover.containsMouse
-        ToolTip.text: node.errors
-        ToolTip.delay: 200
+    Component {
+        id: warningBadge
+        Rectangle {
+            radius: 9
+            color: Theme.error
+            Text { anchors.centerIn: parent; text: "!"; color: "white"; font.bold: true; font.pixelSize: 12 }
+            MouseArea { id: badgeHover; anchors.fill: parent; hoverEnabled: true }
+            ToolTip.visible: badgeHover.containsMouse
+            ToolTip.text: node.errors
+            ToolTip.delay: 200
+        }
     }
 }
