@@ -255,6 +255,44 @@ private slots:
         QVERIFY2(test::worstViolation(r.outputs.at("y"), rc.outputs.at("y"), 1e-4, 1e-6, &at) == 0, at.c_str());
     }
 
+    // Recording shares what repeats: a chain of one op binds its pipeline once and,
+    // with the memory planner reusing regions, needs far fewer descriptor sets and
+    // texel views than dispatches; results still match the CPU on every run.
+    void recordingSharesIdenticalState() {
+        ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
+        Graph g;
+        g.addNode({"x", "input", {{"shape", std::string("3, 67")}}});
+        std::string prev = "x";
+        const int n = 24;
+        for (int i = 0; i < n; ++i) {
+            std::string id = "r" + std::to_string(i);
+            g.addNode({id, "scale", {{"scale", i % 3 ? 1.25 : -0.5}, {"bias", 0.125}}});
+            g.connect({prev, "y"}, {id, "x"});
+            prev = id;
+        }
+        g.addNode({"y", "output"});
+        g.connect({prev, "y"}, {"y", "x"});
+        Analysis a = analyze(g, {});
+        WeightStore w;
+        std::string err;
+        QVERIFY(w.materialize(a, 0, &err));
+        auto cpu = makeCpuBackend();
+        RunResult rc = cpu->run({&g, &a, &w, {}, 0, false});
+        QVERIFY2(rc.ok, rc.error.c_str());
+        for (int run = 0; run < 2; ++run) {
+            RunResult r = vkb->run({&g, &a, &w, {}, 0, false});
+            QVERIFY2(r.ok, r.error.c_str());
+            std::string at;
+            QVERIFY2(test::worstViolation(r.outputs.at("y"), rc.outputs.at("y"), 1e-5, 1e-6, &at) == 0, at.c_str());
+        }
+        const vk::PlanStats* s = vkb->lastStats();
+        QCOMPARE(s->dispatches, n);
+        QCOMPARE(s->pipelineBinds, 1);
+        qDebug("%d sets, %d texel views for %d dispatches", s->descriptorSets, s->texelViews, s->dispatches);
+        QVERIFY2(s->descriptorSets >= 2 && s->descriptorSets <= 4, qPrintable(QString("%1 sets").arg(s->descriptorSets)));
+        QVERIFY2(s->texelViews >= 1 && s->texelViews <= s->descriptorSets, qPrintable(QString("%1 views").arg(s->texelViews)));
+    }
+
     void validationLayerReportsNoErrors() {
         qputenv("ARCHSCOPE_VK_VALIDATION", "1");
         for (bool gpu : {false, true}) {

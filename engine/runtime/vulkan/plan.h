@@ -41,8 +41,12 @@ struct PlanStats {
     int fallbackNodes = 0;
     int fusionGroups = 0;       // groups the fusion pass found (each one kernel)
     int fusedNodes = 0;         // nodes computed inside another node's fused kernel ("vulkan-fused")
+    int descriptorSets = 0;     // created at recording; dispatches with identical bindings share one
+    int texelViews = 0;         // texel buffer views created (identical ones shared)
+    int pipelineBinds = 0;      // vkCmdBindPipeline calls recorded (not repeated for the same pipeline)
     double gpuSpanMsLastRun = 0;  // sum over segments of last minus first timestamp
     double buildMs = 0, compileMs = 0, warmupMs = 0, recordMs = 0;  // recordMs excludes compileMs
+    double recordCpuMs = 0;     // CPU time of the recording thread in record() (compile excluded too)
     VkDeviceSize activationBytes = 0, activationBytesUnplanned = 0;
 };
 
@@ -73,7 +77,8 @@ private:
     void allocateSide();
     void record();
     void recordSegment(Segment& s);
-    VkDescriptorSet writeDescriptors(int dispatch, const Pipeline& p, std::vector<Range>* reads, std::vector<Range>* writes);
+    void writeDescriptors(const Segment& s, const std::vector<const Pipeline*>& pipes, std::vector<VkDescriptorSet>* sets,
+                          std::vector<Range>* ranges, std::vector<int>* rangeEnd, std::vector<uint8_t>* isWrite);
     void warmUp();
     bool runFallback(const PlanStep& st, const RunRequest& req, std::string* err);
     std::byte* hostPtr(int slot) const;

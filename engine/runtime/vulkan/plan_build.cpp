@@ -6,6 +6,7 @@
 #include <chrono>
 #include <climits>
 #include <cstring>
+#include <ctime>
 #include <map>
 
 namespace archscope::vk {
@@ -13,6 +14,11 @@ namespace archscope::vk {
 namespace {
 using Clock = std::chrono::steady_clock;
 double msSince(Clock::time_point t) { return std::chrono::duration<double, std::milli>(Clock::now() - t).count(); }
+double threadCpuMs() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) * 1e-6;
+}
 }  // namespace
 
 ExecutionPlan::ExecutionPlan(VkContext& ctx, PipelineCache& pipes, std::shared_ptr<WeightSet> weights, const Analysis& a,
@@ -25,9 +31,11 @@ ExecutionPlan::ExecutionPlan(VkContext& ctx, PipelineCache& pipes, std::shared_p
     allocate();
     const double compile0 = m_pipes.compileMs();
     auto r0 = Clock::now();
+    const double c0 = threadCpuMs();
     record();
     m_stats.compileMs = m_pipes.compileMs() - compile0;
     m_stats.recordMs = msSince(r0) - m_stats.compileMs;
+    m_stats.recordCpuMs = std::max(0.0, threadCpuMs() - c0 - m_stats.compileMs);
     m_stats.buildMs = msSince(t0);
     auto w0 = Clock::now();
     warmUp();
