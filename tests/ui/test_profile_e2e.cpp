@@ -43,6 +43,8 @@ class TestProfileE2e : public QObject {
         std::unique_ptr<QQmlEngine> engine;
         std::unique_ptr<QQuickWindow> window;
         QQuickItem* item = nullptr;
+        // The component's item has no QObject parent: owned here, deleted before the window.
+        std::unique_ptr<QQuickItem> owner;
     };
     Shown show(const QString& name, ProfileModel* p, GraphDocument* doc, QSize size = {1400, 600}) {
         Shown s;
@@ -51,6 +53,7 @@ class TestProfileE2e : public QObject {
         QQmlComponent c(s.engine.get(), QUrl("qrc:/Archscope/Profiling/" + name + ".qml"));
         s.item = qobject_cast<QQuickItem*>(c.createWithInitialProperties({{"profile", QVariant::fromValue(p)}, {"document", QVariant::fromValue(doc)}}));
         if (!s.item) qWarning() << c.errorString();
+        s.owner.reset(s.item);
         s.window = std::make_unique<QQuickWindow>();
         s.window->resize(size);
         if (s.item) {

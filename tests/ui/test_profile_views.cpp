@@ -47,6 +47,8 @@ class TestProfileViews : public QObject {
         std::unique_ptr<QQmlEngine> engine;
         std::unique_ptr<QQuickWindow> window;
         QQuickItem* item = nullptr;
+        // The component's item has no QObject parent: owned here, deleted before the window.
+        std::unique_ptr<QQuickItem> owner;
     };
     // Instantiates qrc:/Archscope/Profiling/<name>.qml in an offscreen window and lets it render.
     Shown show(const QString& name, ProfileModel* p, GraphDocument* doc, QVariantMap extra = {}) {
@@ -62,6 +64,7 @@ class TestProfileViews : public QObject {
         extra["document"] = QVariant::fromValue(doc);
         s.item = qobject_cast<QQuickItem*>(c.createWithInitialProperties(extra));
         if (!s.item) qWarning() << c.errorString();
+        s.owner.reset(s.item);
         s.window = std::make_unique<QQuickWindow>();
         s.window->resize(1400, 700);
         if (s.item) {
