@@ -97,7 +97,7 @@ private slots:
 #ifdef __SANITIZE_ADDRESS__
         // ASan slows the host work between dispatches several-fold while the GPU
         // timestamps are not slowed, so the unattributed host share grows; the 95%
-        // bound holds in the Release suite (scripts/test.sh).
+        // bound holds in the Release suite (scripts/test.sh --release).
         const double lowest = 50.0;
 #else
         const double lowest = 95.0;
