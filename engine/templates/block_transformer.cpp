@@ -9,6 +9,7 @@
 // Only the block decoder attends across the whole context (over T/L positions); the token
 // decoder's attention and KV cache stay within one block.
 #include "blocks/body_builder.h"
+#include "templates/lm_parts.h"
 #include "templates/template_def.h"
 
 namespace archscope::tmpl {
@@ -32,8 +33,7 @@ bool buildBlockTransformer(const Attrs& p, Graph* g, std::string* err) {
         return *err = "seq " + std::to_string(p.i("seq")) + " must be a multiple of block_len " + std::to_string(len), false;
     g->symbols = {{"B", p.i("batch"), "batch"}, {"T", p.i("seq"), "sequence length, a multiple of block_len"}};
     BodyBuilder b(g);
-    PortRef ids = b.add("ids", "input", {{"shape", S("B, T")}, {"dtype", S("i64")}, {"high", I(vocab)}}, {});
-    PortRef x = b.add("embed", "embedding", {{"num_embeddings", I(vocab)}, {"dim", I(d)}}, {{"ids", ids}});
+    PortRef x = tokenEmbedding(b, vocab, d);
     PortRef e = b.add("embedder", "block_aggregate", {{"block_len", I(len)}, {"mode", S("concat")}, {"out_dim", I(d)}}, {{"x", x}});
     PortRef c = causalLayers(b, "block_decoder", e, p.i("block_layers"), d, heads);
     c = b.add("block_norm", "layernorm", {}, {{"x", c}});
@@ -41,8 +41,7 @@ bool buildBlockTransformer(const Attrs& p, Graph* g, std::string* err) {
     s = causalLayers(b, "token_decoder", s, p.i("token_layers"), d, heads);
     s = b.add("drop_prefix", "slice", {{"axis", I(1)}, {"start", I(prefix)}}, {{"x", s}});
     s = b.add("tokens", "reshape", {{"shape", S("B, T, " + std::to_string(d))}}, {{"x", s}});
-    PortRef y = b.add("lm_head", "head", {{"out_features", I(vocab)}, {"pool", S("none")}, {"bias", B(false)}}, {{"x", s}});
-    b.add("logits", "output", {}, {{"x", y}});
+    lmHead(b, s, vocab, "");
     return true;
 }
 

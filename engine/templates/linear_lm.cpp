@@ -3,6 +3,7 @@
 //   mixer = linear_attention of the chosen kind; with hybrid_ratio r > 0, every (r+1)-th layer
 //   is causal softmax attention instead (r linear : 1 full).
 #include "blocks/body_builder.h"
+#include "templates/lm_parts.h"
 #include "templates/template_def.h"
 
 namespace archscope::tmpl {
@@ -26,8 +27,7 @@ bool buildLinearLm(const Attrs& p, Graph* g, std::string* err) {
     if (d % heads != 0) { *err = "d_model = " + std::to_string(d) + " is not divisible by heads = " + std::to_string(heads); return false; }
     g->symbols = {{"B", p.i("batch"), "batch"}, {"T", p.i("seq"), "sequence length"}};
     BodyBuilder b(g);
-    PortRef x = b.add("ids", "input", {{"shape", S("B, T")}, {"dtype", S("i64")}, {"high", I(p.i("vocab"))}}, {});
-    x = b.add("embed", "embedding", {{"num_embeddings", I(p.i("vocab"))}, {"dim", I(d)}}, {{"ids", x}});
+    PortRef x = tokenEmbedding(b, p.i("vocab"), d);
     for (int64_t l = 0; l < layers; ++l) {
         const std::string n = "layer" + std::to_string(l);
         PortRef h = b.add(n + "_mix_norm", "rmsnorm", {{"eps", F(1e-5)}}, {{"x", x}});
@@ -40,8 +40,7 @@ bool buildLinearLm(const Attrs& p, Graph* g, std::string* err) {
         h = b.add(n + "_ffn", "ffn", {{"d_model", I(d)}, {"hidden", I(p.i("hidden"))}, {"act", S("swiglu")}, {"bias", B(false)}}, {{"x", h}});
         x = b.add(n + "_ffn_res", "add", {}, {{"a", x}, {"b", h}});
     }
-    PortRef y = b.add("lm_head", "head", {{"out_features", I(p.i("vocab"))}, {"pool", S("none")}, {"norm", S("rmsnorm")}, {"bias", B(false)}}, {{"x", x}});
-    b.add("logits", "output", {}, {{"x", y}});
+    lmHead(b, x, p.i("vocab"), "rmsnorm");
     return true;
 }
 

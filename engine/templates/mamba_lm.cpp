@@ -3,6 +3,7 @@
 //   mixer = mamba block; preset hybrid makes every attn_every-th mixer causal RoPE attention
 //   (as in Mamba-2-Hybrid / Jamba-style stacks).
 #include "blocks/body_builder.h"
+#include "templates/lm_parts.h"
 #include "templates/template_def.h"
 
 namespace archscope::tmpl {
@@ -17,8 +18,7 @@ bool buildMambaLm(const Attrs& p, Graph* g, std::string* err) {
     if (hybrid && d % p.i("heads") != 0) { *err = "d_model = " + std::to_string(d) + " is not divisible by heads = " + std::to_string(p.i("heads")); return false; }
     g->symbols = {{"B", p.i("batch"), "batch"}, {"T", p.i("seq"), "sequence length"}};
     BodyBuilder b(g);
-    PortRef x = b.add("ids", "input", {{"shape", S("B, T")}, {"dtype", S("i64")}, {"high", I(p.i("vocab"))}}, {});
-    x = b.add("embed", "embedding", {{"num_embeddings", I(p.i("vocab"))}, {"dim", I(d)}}, {{"ids", x}});
+    PortRef x = tokenEmbedding(b, p.i("vocab"), d);
     for (int64_t l = 0; l < layers; ++l) {
         const std::string n = "layer" + std::to_string(l);
         PortRef h = b.add(n + "_norm", "rmsnorm", {{"eps", F(1e-5)}}, {{"x", x}});
@@ -28,8 +28,7 @@ bool buildMambaLm(const Attrs& p, Graph* g, std::string* err) {
             h = b.add(n + "_mamba", "mamba", {{"d_model", I(d)}, {"d_state", I(p.i("d_state"))}, {"d_conv", I(p.i("d_conv"))}, {"expand", I(p.i("expand"))}}, {{"x", h}});
         x = b.add(n + "_res", "add", {}, {{"a", x}, {"b", h}});
     }
-    PortRef y = b.add("lm_head", "head", {{"out_features", I(p.i("vocab"))}, {"pool", S("none")}, {"norm", S("rmsnorm")}, {"bias", B(false)}}, {{"x", x}});
-    b.add("logits", "output", {}, {{"x", y}});
+    lmHead(b, x, p.i("vocab"), "rmsnorm");
     return true;
 }
 

@@ -3,6 +3,7 @@
 //   MHA: causal, RoPE, no biases. MoE: softmax router, top-k with capacity factor, GELU experts.
 //   Each layer's router load [experts] is also a design output ("<layer>_load").
 #include "blocks/body_builder.h"
+#include "templates/lm_parts.h"
 #include "templates/template_def.h"
 
 namespace archscope::tmpl {
@@ -19,8 +20,7 @@ bool buildMoeLm(const Attrs& p, Graph* g, std::string* err) {
     if (k > p.i("experts")) { *err = "preset " + preset + " routes to 2 experts but experts = " + std::to_string(p.i("experts")); return false; }
     g->symbols = {{"B", p.i("batch"), "batch"}, {"T", p.i("seq"), "sequence length"}};
     BodyBuilder b(g);
-    PortRef x = b.add("ids", "input", {{"shape", S("B, T")}, {"dtype", S("i64")}, {"high", I(p.i("vocab"))}}, {});
-    x = b.add("embed", "embedding", {{"num_embeddings", I(p.i("vocab"))}, {"dim", I(d)}}, {{"ids", x}});
+    PortRef x = tokenEmbedding(b, p.i("vocab"), d);
     for (int64_t l = 0; l < layers; ++l) {
         const std::string n = "layer" + std::to_string(l);
         PortRef h = b.add(n + "_attn_norm", "rmsnorm", {{"eps", F(1e-5)}}, {{"x", x}});
@@ -34,8 +34,7 @@ bool buildMoeLm(const Attrs& p, Graph* g, std::string* err) {
         b.add(n + "_load", "output", {}, {{"x", {n + "_moe", "load"}}});
         x = b.add(n + "_moe_res", "add", {}, {{"a", x}, {"b", h}});
     }
-    PortRef y = b.add("lm_head", "head", {{"out_features", I(p.i("vocab"))}, {"pool", S("none")}, {"norm", S("rmsnorm")}, {"bias", B(false)}}, {{"x", x}});
-    b.add("logits", "output", {}, {{"x", y}});
+    lmHead(b, x, p.i("vocab"), "rmsnorm");
     return true;
 }
 
