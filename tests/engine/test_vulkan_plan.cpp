@@ -5,6 +5,7 @@
 #include "vulkan_test_util.h"
 
 #include <cmath>
+#include <functional>
 #include <random>
 
 using namespace archscope;
@@ -68,6 +69,22 @@ bool matchesCpu(Backend& b, Block& d, const std::map<std::string, Tensor>& in, s
     if (!rc.ok || !rv.ok) { *msg = rc.error + rv.error; return false; }
     if (out) *out = rv;
     return test::worstViolation(rv.outputs.at("y"), rc.outputs.at("y"), 1e-4, 1e-6, msg) == 0;
+}
+
+// x [shape] -> n nodes, each made by make(id, i) with one input "x" -> output "y".
+Graph chain(const std::string& shape, int n, const std::function<Node(const std::string&, int)>& make) {
+    Graph g;
+    g.addNode({"x", "input", {{"shape", shape}}});
+    std::string prev = "x";
+    for (int i = 0; i < n; ++i) {
+        std::string id = "r" + std::to_string(i);
+        g.addNode(make(id, i));
+        g.connect({prev, "y"}, {id, "x"});
+        prev = id;
+    }
+    g.addNode({"y", "output"});
+    g.connect({prev, "y"}, {"y", "x"});
+    return g;
 }
 
 }  // namespace
@@ -229,17 +246,7 @@ private slots:
 
     void chainReusesActivationMemory() {
         ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
-        Graph g;
-        g.addNode({"x", "input", {{"shape", std::string("1024")}}});
-        std::string prev = "x";
-        for (int i = 0; i < 10; ++i) {
-            std::string id = "r" + std::to_string(i);
-            g.addNode({id, i % 2 ? "relu" : "tanh"});
-            g.connect({prev, "y"}, {id, "x"});
-            prev = id;
-        }
-        g.addNode({"y", "output"});
-        g.connect({prev, "y"}, {"y", "x"});
+        Graph g = chain("1024", 10, [](const std::string& id, int i) { return Node{id, i % 2 ? "relu" : "tanh"}; });
         Analysis a = analyze(g, {});
         WeightStore w;
         std::string err;
@@ -260,18 +267,10 @@ private slots:
     // texel views than dispatches; results still match the CPU on every run.
     void recordingSharesIdenticalState() {
         ARCHSCOPE_VULKAN_OR_SKIP(vkb, false);
-        Graph g;
-        g.addNode({"x", "input", {{"shape", std::string("3, 67")}}});
-        std::string prev = "x";
         const int n = 24;
-        for (int i = 0; i < n; ++i) {
-            std::string id = "r" + std::to_string(i);
-            g.addNode({id, "scale", {{"scale", i % 3 ? 1.25 : -0.5}, {"bias", 0.125}}});
-            g.connect({prev, "y"}, {id, "x"});
-            prev = id;
-        }
-        g.addNode({"y", "output"});
-        g.connect({prev, "y"}, {"y", "x"});
+        Graph g = chain("3, 67", n, [](const std::string& id, int i) {
+            return Node{id, "scale", {{"scale", i % 3 ? 1.25 : -0.5}, {"bias", 0.125}}};
+        });
         Analysis a = analyze(g, {});
         WeightStore w;
         std::string err;

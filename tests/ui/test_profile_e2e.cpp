@@ -14,6 +14,7 @@
 #include "profile_model.h"
 #include "qml_types.h"
 #include "run_controller.h"
+#include "shown_view.h"
 #include "store/profile_store.h"
 #include "store/sha256.h"
 #include "templates/template_def.h"
@@ -39,30 +40,9 @@ class TestProfileE2e : public QObject {
     QTemporaryDir m_tmp;
     QString m_shots;
 
-    struct Shown {
-        std::unique_ptr<QQmlEngine> engine;
-        std::unique_ptr<QQuickWindow> window;
-        QQuickItem* item = nullptr;
-        // The component's item has no QObject parent: owned here, deleted before the window.
-        std::unique_ptr<QQuickItem> owner;
-    };
+    using Shown = test::Shown;
     Shown show(const QString& name, ProfileModel* p, GraphDocument* doc, QSize size = {1400, 600}) {
-        Shown s;
-        s.engine = std::make_unique<QQmlEngine>();
-        setupEngine(*s.engine);
-        QQmlComponent c(s.engine.get(), QUrl("qrc:/Archscope/Profiling/" + name + ".qml"));
-        s.item = qobject_cast<QQuickItem*>(c.createWithInitialProperties({{"profile", QVariant::fromValue(p)}, {"document", QVariant::fromValue(doc)}}));
-        if (!s.item) qWarning() << c.errorString();
-        s.owner.reset(s.item);
-        s.window = std::make_unique<QQuickWindow>();
-        s.window->resize(size);
-        if (s.item) {
-            s.item->setParentItem(s.window->contentItem());
-            s.item->setSize(size);
-        }
-        s.window->show();
-        QTest::qWait(300);
-        return s;
+        return test::showView(name, p, doc, size, {}, 300);
     }
     static QQuickItem* find(QQuickItem* root, const std::function<bool(QQuickItem*)>& pred) {
         if (!root) return nullptr;

@@ -9,6 +9,7 @@
 #include "profile_model.h"
 #include "qml_types.h"
 #include "run_controller.h"
+#include "shown_view.h"
 
 #include <QJSValue>
 #include <QQmlComponent>
@@ -43,37 +44,10 @@ class TestProfileViews : public QObject {
         f.close();
         QVERIFY2(doc.load(path), qPrintable(doc.message()));
     }
-    struct Shown {
-        std::unique_ptr<QQmlEngine> engine;
-        std::unique_ptr<QQuickWindow> window;
-        QQuickItem* item = nullptr;
-        // The component's item has no QObject parent: owned here, deleted before the window.
-        std::unique_ptr<QQuickItem> owner;
-    };
+    using Shown = test::Shown;
     // Instantiates qrc:/Archscope/Profiling/<name>.qml in an offscreen window and lets it render.
     Shown show(const QString& name, ProfileModel* p, GraphDocument* doc, QVariantMap extra = {}) {
-        Shown s;
-        s.engine = std::make_unique<QQmlEngine>();
-        setupEngine(*s.engine);
-        QQmlComponent c(s.engine.get(), QUrl("qrc:/Archscope/Profiling/" + name + ".qml"));
-        if (!c.isReady()) {
-            qWarning() << c.errorString();
-            return s;
-        }
-        extra["profile"] = QVariant::fromValue(p);
-        extra["document"] = QVariant::fromValue(doc);
-        s.item = qobject_cast<QQuickItem*>(c.createWithInitialProperties(extra));
-        if (!s.item) qWarning() << c.errorString();
-        s.owner.reset(s.item);
-        s.window = std::make_unique<QQuickWindow>();
-        s.window->resize(1400, 700);
-        if (s.item) {
-            s.item->setParentItem(s.window->contentItem());
-            s.item->setSize({1400, 700});
-        }
-        s.window->show();
-        QTest::qWait(150);
-        return s;
+        return test::showView(name, p, doc, {1400, 700}, extra);
     }
     // The visual descendant named `name` (Repeater delegates have no QObject parent to search).
     static QQuickItem* item(QQuickItem* root, const QString& name) {
