@@ -142,25 +142,54 @@ bool explicitPadding(Importer& im) {
     return ap == "NOTSET" || ap == "VALID";
 }
 
+// Asymmetric pads [b0, b1, .., e0, e1, ..]: the symmetric part min(b, e) stays
+// with the convolution (*sym), the rest become zero blocks concatenated on that
+// side of the spatial axis (exact: the convolution sees the same zeros).
+PortRef padAsymmetric(Importer& im, PortRef x, const std::vector<int64_t>& pads, size_t n, std::vector<int64_t>* sym) {
+    sym->assign(n, 0);
+    for (size_t i = 0; i < n; ++i) {
+        const int64_t b = pads[i], e = pads[i + n], m = std::min(b, e);
+        (*sym)[i] = m;
+        std::vector<PortRef> parts;
+        for (int64_t extra : {b - m, int64_t(-1), e - m}) {
+            if (extra < 0) { parts.push_back(x); continue; }
+            if (extra == 0) continue;
+            std::vector<int64_t> s = shapeValues(im.typeOf(x).shape);
+            s[2 + i] = extra;
+            const std::string name = im.node->name() + "#" + std::to_string(im.nodeIndex) + "/pad" + std::to_string(i) + (parts.empty() ? "_begin" : "_end");
+            parts.push_back(im.constPort(name, Tensor(DType::F32, s)));
+        }
+        if (parts.size() > 1) x = im.emit1("concat", {{"axis", int64_t(2 + i)}}, parts);
+    }
+    return x;
+}
+
 bool convertConv(Importer& im) {
     const Value &x = IN(im, 0), &w = IN(im, 1);
     if (!w.isConst) return im.unsupported("weights that are not constant");
     if (!explicitPadding(im)) return im.unsupported("auto_pad SAME (re-export with explicit padding)");
     const int sp = x.rank() - 2;
     if (sp != 1 && sp != 2) return im.unsupported(std::to_string(sp) + "-d convolution");
-    std::vector<int64_t> pad;
-    if (!symmetricPads(im.attrInts("pads", {}), size_t(sp), &pad)) return im.unsupported("asymmetric padding");
     auto stride = im.attrInts("strides", std::vector<int64_t>(size_t(sp), 1));
     auto dil = im.attrInts("dilations", std::vector<int64_t>(size_t(sp), 1));
     std::vector<int64_t> kernel(w.data.shape().begin() + 2, w.data.shape().end());
+    std::vector<int64_t> pad;
+    PortRef in = x.port;
+    bool causal = false;
+    if (const auto pads = im.attrInts("pads", {}); !symmetricPads(pads, size_t(sp), &pad)) {
+        if (pads.size() != 2 * size_t(sp) || *std::min_element(pads.begin(), pads.end()) < 0) return im.unsupported("pads that are not 2 per axis, >= 0");
+        causal = sp == 1 && pads[1] == 0 && dil.size() == 1 && kernel.size() == 1 && pads[0] == dil[0] * (kernel[0] - 1);  // conv1d's own causal mode
+        if (causal) pad = {0};
+        else in = padAsymmetric(im, in, pads, size_t(sp), &pad);
+    }
     const Value* b = im.in(2);
     if (b && !b->isConst) return im.unsupported("bias that is not constant");
     std::map<std::string, Tensor> params{{"weight", w.data}};
     if (b) params["bias"] = b->data;
     std::map<std::string, AttrValue> a{{"out_channels", w.data.dim(0)}, {"groups", im.attrInt("group", 1)}, {"bias", b != nullptr}};
     if (sp == 2) { a["kernel"] = kernel; a["stride"] = stride; a["padding"] = pad; a["dilation"] = dil; }
-    else { a["kernel"] = kernel[0]; a["stride"] = stride[0]; a["padding"] = pad[0]; a["dilation"] = dil[0]; }
-    im.setPort(0, im.emit1(sp == 2 ? "conv2d" : "conv1d", a, {x.port}, params));
+    else { a["kernel"] = kernel[0]; a["stride"] = stride[0]; a["padding"] = pad[0]; a["dilation"] = dil[0]; a["causal"] = causal; }
+    im.setPort(0, im.emit1(sp == 2 ? "conv2d" : "conv1d", a, {in}, params));
     return true;
 }
 
@@ -368,11 +397,13 @@ bool convertGather(Importer& im) {
     if (!idx.isConst) return im.unsupported("indices that are not constant on a non-constant tensor");
     auto ids = toInts(idx.data);
     const int64_t n = d.shape()[size_t(ax)];
-    for (auto& i : ids) i = i < 0 ? i + n : i;
-    for (size_t i = 1; i < ids.size(); ++i)
-        if (ids[i] != ids[i - 1] + 1) return im.unsupported("indices that are not a contiguous range");
+    for (auto& i : ids) {
+        i = i < 0 ? i + n : i;
+        if (i < 0 || i >= n) return im.unsupported("indices out of range");
+    }
     if (ids.empty()) return im.unsupported("empty indices");
-    PortRef p = sliceOf(im, d.port, ax, ids.front(), ids.back() + 1, 1);
+    PortRef p = gatherRuns(im, d.port, ax, ids);  // slices of the contiguous runs, concatenated
+    if (p.node.empty()) return im.unsupported("indices with more than " + std::to_string(kMaxGatherRuns) + " contiguous runs");
     const std::vector<int64_t> ds = d.shape();
     std::vector<int64_t> out(ds.begin(), ds.begin() + ax);
     out.insert(out.end(), idx.data.shape().begin(), idx.data.shape().end());
@@ -462,6 +493,9 @@ const std::map<std::string, ConvertFn>& convertTable() {
         {"Relu", [](Importer& im) { return unary(im, "relu"); }},
         {"Exp", [](Importer& im) { return unary(im, "exp"); }},
         {"Softplus", [](Importer& im) { return unary(im, "softplus"); }},
+        {"Elu", convertElu},
+        {"TopK", convertTopK},
+        {"CumSum", convertCumSum},
         {"Not", [](Importer& im) { return unary(im, "logical_not"); }},
         {"Clip", convertClip},
         {"Equal", [](Importer& im) {

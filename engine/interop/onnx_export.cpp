@@ -1,12 +1,16 @@
 // ONNX export: one entry per core op in exportTable() writes the ONNX nodes of
 // one primitive. Decompositions are written the way PyTorch exports them
 // (GELU, RMSNorm), so a re-import lifts them back into the same core ops.
+// Ops with no such form that the importer could read back (recurrences, window
+// layouts) are calls of model-local functions (onnx_export_fn.h): one node
+// per op, its attributes on the node, its decomposition in the function body.
 #include "interop/export.h"
 
 #if ARCHSCOPE_HAVE_ONNX
 
 #include "core/registry.h"
 #include "interop/onnx_export_ctx.h"
+#include "interop/onnx_export_fn.h"
 #include "interop/onnx_plugin.h"
 
 #include <onnx/checker.h>
@@ -33,25 +37,38 @@ std::vector<int64_t> pair(const std::vector<int64_t>& v, int64_t def) {
 ExportFn unary(const char* op) { return [op](Ex& e) { e.op1(op, {e.in(0)}, e.out()); }; }
 ExportFn binary(const char* op) { return [op](Ex& e) { e.op1(op, {e.in(0), e.in(1)}, e.out()); }; }
 
+// Clipped softmax (zeta, gamma not 1, 0): Softmax, then Mul (zeta - gamma), Add gamma, Clip to [0, 1].
 void softmaxEx(Ex& e) {
-    if (e.attrs().f("zeta") != 1.0 || e.attrs().f("gamma") != 0.0) throw ExportError("clipped softmax (zeta/gamma) has no ONNX form");
+    const float zeta = float(e.attrs().f("zeta")), gamma = float(e.attrs().f("gamma"));
+    const bool clip = zeta != 1.0f || gamma != 0.0f;  // as the kernel decides
     std::string x = e.in(0);
     const double t = e.attrs().f("temperature");
     if (t != 1.0) x = e.op1("Div", {x, e.constF("temperature", {float(t)})});
     if (!e.in(1).empty()) x = e.op1("Add", {x, e.in(1)});
-    setInt(e.node("Softmax", {x}, {e.out()}), "axis", e.attrs().i("axis"));
+    const std::string s = clip ? e.tmp() : e.out();
+    setInt(e.node("Softmax", {x}, {s}), "axis", e.attrs().i("axis"));
+    if (!clip) return;
+    const std::string st = e.op1("Add", {e.op1("Mul", {s, e.constF("stretch", {zeta - gamma})}), e.constF("gamma", {gamma})});
+    e.op1("Clip", {st, e.constF("zero", {0.0f}), e.constF("one", {1.0f})}, e.out());
 }
 
+// The node's 2-D parameter `name`, transposed, as the initializer "<node>.<name>_t".
+std::string transposedParam(Ex& e, const std::string& name) {
+    const Tensor* w = e.w.find(e.info->weightNode, name);
+    if (!w) throw ExportError("internal: no weight " + e.info->weightNode + "." + name);
+    Tensor t(DType::F32, {w->dim(1), w->dim(0)});
+    for (int64_t i = 0; i < w->dim(0); ++i)
+        for (int64_t j = 0; j < w->dim(1); ++j) t.f32()[j * w->dim(0) + i] = w->f32()[i * w->dim(1) + j];
+    return e.init(name + "_t", t);
+}
+
+// y = x W^T (+ b); low rank (rank > 0): y = (x A^T) B^T (+ b), two MatMuls.
 void linearEx(Ex& e) {
-    if (e.attrs().i("rank") > 0) throw ExportError("low-rank linear (rank > 0)");
-    const Tensor* wt = e.w.find(e.info->weightNode, "weight");
-    Tensor t(DType::F32, {wt->dim(1), wt->dim(0)});
-    for (int64_t i = 0; i < wt->dim(0); ++i)
-        for (int64_t j = 0; j < wt->dim(1); ++j) t.f32()[j * wt->dim(0) + i] = wt->f32()[i * wt->dim(1) + j];
-    const std::string wname = e.init("weight_t", t);
-    if (!e.attrs().b("bias")) { e.op1("MatMul", {e.in(0), wname}, e.out()); return; }
-    std::string y = e.op1("MatMul", {e.in(0), wname});
-    e.op1("Add", {y, e.param("bias")}, e.out());
+    const bool lowRank = e.attrs().i("rank") > 0, bias = e.attrs().b("bias");
+    std::string y = e.in(0);
+    if (lowRank) y = e.op1("MatMul", {y, transposedParam(e, "weight_a")});
+    y = e.op1("MatMul", {y, transposedParam(e, lowRank ? "weight_b" : "weight")}, bias ? "" : e.out());
+    if (bias) e.op1("Add", {y, e.param("bias")}, e.out());
 }
 
 void matmulEx(Ex& e) {
@@ -307,6 +324,7 @@ bool exportOnnx(const Graph& g, const Analysis& a, const WeightStore& w, std::st
     Ex e{a, w, gp, {}};
     std::vector<std::string> missing;
     std::set<std::string> plugins;  // of the plugin ops written
+    FunctionSet functions;          // bodies of the "archscope.fn" calls written
     for (auto& id : a.order) {
         const NodeInfo& info = a.nodes.at(id);
         const Node* n = a.graph().node(id);
@@ -324,10 +342,13 @@ bool exportOnnx(const Graph& g, const Analysis& a, const WeightStore& w, std::st
                 valueInfo(gp->add_output(), id, *info.inputs[0]);
                 continue;
             }
+            if (auto call = fnExportTable().find(n->op); call != fnExportTable().end()) {
+                call->second(e, functions);
+                continue;
+            }
             const ExportFn* fn = nullptr;
             if (auto it = exportTable().find(n->op); it != exportTable().end()) fn = &it->second;
             else if (auto more = moreExportTable().find(n->op); more != moreExportTable().end()) fn = &more->second;
-            else if (auto sc = scanExportTable().find(n->op); sc != scanExportTable().end()) fn = &sc->second;
             if (!fn && info.def && !info.def->plugin.empty() && !info.def->isComposite()) {
                 pluginEx(e);
                 plugins.insert(info.def->plugin);
@@ -347,6 +368,7 @@ bool exportOnnx(const Graph& g, const Analysis& a, const WeightStore& w, std::st
         return false;
     }
     onnxplugin::addPluginOpsets(&m, plugins);
+    addFunctions(&m, functions);
     try {
         onnx::checker::check_model(m);
     } catch (const std::exception& x) {

@@ -105,9 +105,13 @@ inline void setInts(onnx::NodeProto* p, const char* name, const std::vector<int6
 using ExportFn = std::function<void(Ex&)>;
 
 // Op exports beyond the core table (onnx_export_more.cpp): position ops,
-// masks, window layouts, cumsum/topk; by op id.
+// masks, rope, cumsum/topk; by op id.
 const std::map<std::string, ExportFn>& moreExportTable();
-// scan and linear_mix as ONNX Scan nodes (onnx_export_scan.cpp).
-const std::map<std::string, ExportFn>& scanExportTable();
+// Ops written as calls of model-local functions: onnx_export_fn.h.
+// moe_route (top-k + capacity), moe_experts (dense), avgpool1d/maxpool1d
+// (onnx_export_moe.cpp); listed in moreExportTable.
+void moeRouteEx(Ex& e);
+void moeExpertsEx(Ex& e);
+void pool1dEx(Ex& e, bool avg);
 
 }  // namespace archscope::onnxout

@@ -5,16 +5,18 @@
 //     PyTorch's exporter folds such tensors);
 //   additive position ops (pos_sinusoidal, rel_pos_bias): x + the same folded table;
 //   pure data movement (window_partition, window_reverse, patch_merge): the
-//     kernel run on element indices gives a gather map, written as
-//     Reshape(x, [-1]) then Gather with a constant index tensor;
+//     kernel run on element indices gives a gather map (gatherIndexMap), the
+//     aux input of their function calls (onnx_export_fn.cpp);
 //   rope: Slice / Mul / Sub / Add / Concat with the kernel's cos and sin tables;
 //   cumsum, topk, keep_topk, layer_scale, pos_learned, cls_token, unflatten,
 //     elu1, gelu_tanh: their standard ONNX counterparts or short decompositions.
-// Ops still without a form (scan, linear_mix, moe_route/moe_experts, ...) are
-// reported by exportOnnx with the node and op.
+// moe_route/moe_experts and avgpool1d/maxpool1d are written in onnx_export_moe.cpp.
+// Low-rank linear and clipped softmax are written by linearEx / softmaxEx
+// (onnx_export.cpp).
 #if ARCHSCOPE_HAVE_ONNX
 
 #include "interop/onnx_export_ctx.h"
+#include "interop/onnx_export_fn.h"
 #include "runtime/backend.h"
 
 #include <cmath>
@@ -76,19 +78,6 @@ void foldedEx(Ex& e) {
 void additiveEx(Ex& e) {
     std::vector<Tensor> outs = evalNode(e, {});
     e.op1("Add", {e.in(0), e.init("table", outs[0])}, e.out());
-}
-
-// Pure data movement of input 0: the kernel on x[i] = i gives the source of each output element.
-void gatherMapEx(Ex& e) {
-    const std::vector<int64_t> shape = e.inShape(0);
-    Tensor iota(DType::F32, shape);
-    if (iota.numel() > (int64_t(1) << 24)) throw ExportError("more than 2^24 elements: the index map would not be exact");
-    for (int64_t i = 0; i < iota.numel(); ++i) iota.f32()[i] = float(i);
-    Tensor y = evalNode(e, {{0, iota}})[0];
-    Tensor idx(DType::I64, y.shape());
-    for (int64_t i = 0; i < y.numel(); ++i) idx.i64()[i] = int64_t(y.f32()[i]);
-    std::string flat = e.op1("Reshape", {e.in(0), e.constI("flat", {-1})});
-    setInt(e.node("Gather", {flat, e.init("index", idx)}, {e.out()}), "axis", 0);
 }
 
 // y1 = x1 cos - x2 sin, y2 = x2 cos + x1 sin on the first rotary_dim dims; tables from the kernel.
@@ -178,12 +167,23 @@ void geluTanhEx(Ex& e) {  // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
 
 }  // namespace
 
+// Pure data movement of input 0: the kernel on x[i] = i gives the source of each output element.
+Tensor gatherIndexMap(Ex& e) {
+    const std::vector<int64_t> shape = e.inShape(0);
+    Tensor iota(DType::F32, shape);
+    if (iota.numel() > (int64_t(1) << 24)) throw ExportError("more than 2^24 elements: the index map would not be exact");
+    for (int64_t i = 0; i < iota.numel(); ++i) iota.f32()[i] = float(i);
+    Tensor y = evalNode(e, {{0, iota}})[0];
+    Tensor idx(DType::I64, y.shape());
+    for (int64_t i = 0; i < y.numel(); ++i) idx.i64()[i] = int64_t(y.f32()[i]);
+    return idx;
+}
+
 const std::map<std::string, ExportFn>& moreExportTable() {
     static const std::map<std::string, ExportFn> t = {
         {"causal_mask", foldedEx}, {"sliding_window_mask", foldedEx}, {"window_mask", foldedEx},
         {"alibi", foldedEx}, {"rel_bias", foldedEx},
         {"pos_sinusoidal", additiveEx}, {"rel_pos_bias", additiveEx},
-        {"window_partition", gatherMapEx}, {"window_reverse", gatherMapEx}, {"patch_merge", gatherMapEx},
         {"rope", ropeEx},
         {"cumsum", cumsumEx},
         {"topk", topkEx},
@@ -194,6 +194,8 @@ const std::map<std::string, ExportFn>& moreExportTable() {
         {"unflatten", [](Ex& e) { e.op1("Reshape", {e.in(0), e.constI("shape", e.outShape())}, e.out()); }},
         {"elu1", [](Ex& e) { e.op1("Add", {e.op1("Elu", {e.in(0)}), e.constF("one", {1.0f})}, e.out()); }},
         {"gelu_tanh", geluTanhEx},
+        {"moe_route", moeRouteEx}, {"moe_experts", moeExpertsEx},  // onnx_export_moe.cpp
+        {"avgpool1d", [](Ex& e) { pool1dEx(e, true); }}, {"maxpool1d", [](Ex& e) { pool1dEx(e, false); }},
     };
     return t;
 }

@@ -91,6 +91,7 @@ bool importOnnxBytes(const std::string& bytes, const std::string& name, const st
     weights->clear();
     try {
         onnxin::Importer im(model.graph(), opt, baseDir, g, weights, rep);
+        for (auto& f : model.functions()) im.functions[f.domain() + "\n" + f.name()] = &f;
         im.run();
     } catch (const onnxin::ImportError& e) {
         *err = name + ": " + e.what();

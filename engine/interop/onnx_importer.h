@@ -100,6 +100,9 @@ public:
     void noteLift(const std::string& pattern, const PortRef& p) { m_lifted.emplace_back(pattern, p.node); }
     std::string labelOverride;  // label for the nodes emitted next (lifted patterns use their scope)
 
+    // The model's local functions by "<domain>\n<name>" (set before run(); onnx_import_fn.cpp).
+    std::map<std::string, const onnx::FunctionProto*> functions;
+
     const OnnxImportOptions& opt;
     OnnxImportReport* rep;
     Graph* g;
@@ -143,6 +146,23 @@ using ConvertFn = std::function<bool(Importer&)>;
 const std::map<std::string, ConvertFn>& convertTable();
 // Tries the lifting patterns anchored at the current node; true if one applied.
 bool tryLift(Importer& im);
+// A call of a model-local function of domain "archscope.fn" (as `archscope
+// export` writes ops without a 1:1 ONNX op, onnx_export_fn.h): back onto the
+// op; false after recording it as unsupported (onnx_import_fn.cpp).
+bool convertFnNode(Importer& im);
+inline const char* kFnDomain = "archscope.fn";
+// Converters of onnx_convert_more.cpp (listed in convertTable()).
+bool convertTopK(Importer& im);
+bool convertCumSum(Importer& im);
+bool convertElu(Importer& im);
+// x gathered along `axis` at constant in-range `ids` (a flat list): one slice
+// per contiguous run, concatenated; an empty PortRef when there are more than
+// kMaxGatherRuns runs.
+constexpr size_t kMaxGatherRuns = 64;
+PortRef gatherRuns(Importer& im, const PortRef& x, int axis, const std::vector<int64_t>& ids);
+// Token-id inputs feeding an embedding get "high" = its vocabulary size
+// (onnx_inputs.cpp).
+void setTokenRanges(Graph* g);
 
 // Host tensor helpers shared by folding and converters.
 std::vector<double> toDoubles(const Tensor& t);

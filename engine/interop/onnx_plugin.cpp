@@ -92,10 +92,50 @@ bool attrFromOnnx(const onnx::AttributeProto& a, const AttrDef& d, AttrValue* ou
 
 }  // namespace
 
+bool attrsFromNode(Importer& im, const OpDef& def, const std::string& whose, std::map<std::string, AttrValue>* attrs) {
+    for (auto& a : im.node->attribute()) {
+        const AttrDef* d = nullptr;
+        for (auto& x : def.attrs)
+            if (x.name == a.name()) d = &x;
+        if (!d) return im.unsupported("attribute " + q(a.name()) + " unknown to op " + q(def.id) + whose);
+        std::string why;
+        if (!attrFromOnnx(a, *d, &(*attrs)[a.name()], &why)) return im.unsupported(why);
+    }
+    return true;
+}
+
+std::vector<ParamSpec> paramsFor(Importer& im, const OpDef& def, const std::map<std::string, AttrValue>& attrs, const std::vector<PortRef>& ins,
+                                 const std::string& whose) {
+    const size_t nIn = def.inputs.size();
+    std::vector<std::optional<TensorType>> types(nIn);
+    std::vector<std::string> srcs(nIn);
+    for (size_t i = 0; i < nIn && i < ins.size(); ++i) {
+        if (ins[i].node.empty()) continue;
+        types[i] = im.typeOf(ins[i]);
+        srcs[i] = ins[i].node;
+    }
+    Node probe;
+    probe.id = "probe";
+    probe.op = def.id;
+    probe.attrs = attrs;
+    Attrs resolved;
+    std::vector<std::string> errs;
+    if (!resolveNodeAttrs(probe, def, &resolved, &errs)) throw ImportError(errs.front());
+    Bindings none;
+    InferCtx c(probe.id, def.inputs, resolved, types, srcs, none);
+    if (!def.infer(c) || !c.errors().empty())
+        throw ImportError("op " + q(def.id) + whose + " rejects its inputs: " + (c.errors().empty() ? "shape inference failed" : c.errors().front()));
+    return c.params;
+}
+
 bool convertPluginNode(Importer& im) {
     const onnx::NodeProto& n = *im.node;
     std::string plugin;
-    if (!onnxplugin::pluginOfDomain(n.domain(), &plugin)) return im.unsupported("custom domain " + q(n.domain()));
+    if (!onnxplugin::pluginOfDomain(n.domain(), &plugin)) {
+        if (im.functions.count(n.domain() + "\n" + n.op_type()))
+            return im.unsupported("model-local function of domain " + q(n.domain()) + " (only \"archscope.fn\" functions are read)");
+        return im.unsupported("custom domain " + q(n.domain()));
+    }
     const std::string& id = n.op_type();
     const OpDef* def = OpRegistry::global().find(id);
     if (!def)
@@ -105,45 +145,23 @@ bool convertPluginNode(Importer& im) {
         return im.unsupported("domain " + q(n.domain()) + " names plugin " + q(plugin) + ", but op " + q(id) + " comes from " +
                               (def->plugin.empty() ? std::string("the core ops") : "plugin " + q(def->plugin)));
     if (def->isComposite()) return im.unsupported("composite plugin op (write its members instead, as `archscope export` does)");
+    const std::string whose = " of plugin " + q(plugin);
     std::map<std::string, AttrValue> attrs;
-    for (auto& a : n.attribute()) {
-        const AttrDef* d = nullptr;
-        for (auto& x : def->attrs)
-            if (x.name == a.name()) d = &x;
-        if (!d) return im.unsupported("attribute " + q(a.name()) + " unknown to op " + q(id) + " of plugin " + q(plugin) + " (another plugin version?)");
-        std::string why;
-        if (!attrFromOnnx(a, *d, &attrs[a.name()], &why)) return im.unsupported(why);
-    }
+    if (!attrsFromNode(im, *def, whose + " (another plugin version?)", &attrs)) return false;
     // Parameter names and order come from the op's shape inference on these inputs.
     const size_t nIn = def->inputs.size();
     std::vector<PortRef> ins(nIn);
-    std::vector<std::optional<TensorType>> types(nIn);
-    std::vector<std::string> srcs(nIn);
-    for (size_t i = 0; i < nIn && int(i) < n.input_size(); ++i) {
-        if (!im.in(int(i))) continue;
-        ins[i] = im.port(int(i));
-        types[i] = im.typeOf(ins[i]);
-        srcs[i] = ins[i].node;
-    }
-    Node probe;
-    probe.id = "probe";
-    probe.op = id;
-    probe.attrs = attrs;
-    Attrs resolved;
-    std::vector<std::string> errs;
-    if (!resolveNodeAttrs(probe, *def, &resolved, &errs)) throw ImportError(errs.front());
-    Bindings none;
-    InferCtx c(probe.id, def->inputs, resolved, types, srcs, none);
-    if (!def->infer(c) || !c.errors().empty())
-        throw ImportError("op " + q(id) + " of plugin " + q(plugin) + " rejects its inputs: " + (c.errors().empty() ? "shape inference failed" : c.errors().front()));
-    if (size_t(n.input_size()) != nIn + c.params.size())
+    for (size_t i = 0; i < nIn && int(i) < n.input_size(); ++i)
+        if (im.in(int(i))) ins[i] = im.port(int(i));
+    const std::vector<ParamSpec> ps = paramsFor(im, *def, attrs, ins, whose);
+    if (size_t(n.input_size()) != nIn + ps.size())
         return im.unsupported(std::to_string(n.input_size()) + " inputs where op " + q(id) + " takes " + std::to_string(nIn) + " inputs and " +
-                              std::to_string(c.params.size()) + " parameters");
+                              std::to_string(ps.size()) + " parameters");
     std::map<std::string, Tensor> params;
-    for (size_t j = 0; j < c.params.size(); ++j) {
+    for (size_t j = 0; j < ps.size(); ++j) {
         const Value* v = im.in(int(nIn + j));
-        if (!v || !v->isConst) return im.unsupported("parameter " + q(c.params[j].name) + " that is not a constant initializer");
-        params[c.params[j].name] = v->data;
+        if (!v || !v->isConst) return im.unsupported("parameter " + q(ps[j].name) + " that is not a constant initializer");
+        params[ps[j].name] = v->data;
     }
     auto outs = im.emit(id, attrs, ins, params);
     for (size_t k = 0; k < outs.size(); ++k) im.setPort(int(k), outs[k]);

@@ -16,11 +16,14 @@
 #if ARCHSCOPE_HAVE_ONNX
 
 #include "core/op_def.h"
+#include "graph/graph.h"
 
 #include <onnx/onnx_pb.h>
 
+#include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace archscope {
 
@@ -40,6 +43,14 @@ class Importer;
 // Converts the current node of a custom domain (see the file comment); false
 // after recording it as unsupported.
 bool convertPluginNode(Importer& im);
+// Shared with the archscope.fn calls (onnx_import_fn.cpp); `whose` completes
+// messages (" of plugin \"kat\"").
+// The design attributes of `def` from the current node's; false after recording it unsupported.
+bool attrsFromNode(Importer& im, const OpDef& def, const std::string& whose, std::map<std::string, AttrValue>* attrs);
+// The parameters `def` declares for these attributes and connected input ports
+// (its shape inference on a probe node); throws ImportError when it rejects them.
+std::vector<ParamSpec> paramsFor(Importer& im, const OpDef& def, const std::map<std::string, AttrValue>& attrs,
+                                 const std::vector<PortRef>& ins, const std::string& whose);
 }  // namespace onnxin
 
 }  // namespace archscope

@@ -141,9 +141,12 @@ std::string dimsPy(const std::vector<int64_t>& axes, int rank) {
 const std::map<std::string, PyFn>& pyTable() {
     static const std::map<std::string, PyFn> t = {
         {"linear", [](Py& p) {
-             if (p.at().i("rank") > 0) throw PyError("low-rank linear (rank > 0)");
-             p.module = "nn.Linear(" + std::to_string(p.inShape().back()) + ", " + std::to_string(p.at().i("out_features")) +
-                        ", bias=" + (p.at().b("bias") ? "True" : "False") + ")";
+             if (p.at().i("rank") > 0)
+                 p.module = "LowRankLinear(" + std::to_string(p.inShape().back()) + ", " + std::to_string(p.at().i("out_features")) +
+                            ", " + std::to_string(p.at().i("rank")) + ", bias=" + (p.at().b("bias") ? "True" : "False") + ")";
+             else
+                 p.module = "nn.Linear(" + std::to_string(p.inShape().back()) + ", " + std::to_string(p.at().i("out_features")) +
+                            ", bias=" + (p.at().b("bias") ? "True" : "False") + ")";
              return p.self + "(" + p.in(0) + ")";
          }},
         {"matmul", [](Py& p) {
@@ -278,9 +281,23 @@ def masked_softmax(x, mask, dim, temperature=1.0, zeta=1.0, gamma=0.0):
     if mask is not None:
         z = (z + mask).masked_fill(mask <= -1e9, float("-inf"))
     y = torch.nan_to_num(torch.softmax(z, dim), nan=0.0)
-    if zeta != 1.0 or gamma != 0.0:
-        y = torch.clamp((zeta - gamma) * y + gamma, 0.0, 1.0)
+    if zeta != 1.0 or gamma != 0.0:  # fully masked rows stay zeros
+        kept = (z > float("-inf")).any(dim, keepdim=True)
+        y = torch.where(kept, torch.clamp((zeta - gamma) * y + gamma, 0.0, 1.0), y)
     return y
+
+
+class LowRankLinear(nn.Module):
+    """y = (x A^T) B^T + b: a linear map whose weight is factorised as W = B A, A [rank, in], B [out, rank]."""
+
+    def __init__(self, in_features, out_features, rank, bias=True):
+        super().__init__()
+        self.weight_a = nn.Parameter(torch.empty(rank, in_features))
+        self.weight_b = nn.Parameter(torch.empty(out_features, rank))
+        self.bias = nn.Parameter(torch.empty(out_features)) if bias else None
+
+    def forward(self, x):
+        return F.linear(F.linear(x, self.weight_a), self.weight_b, self.bias)
 
 
 class RMSNorm(nn.Module):
