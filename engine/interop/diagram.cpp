@@ -4,6 +4,7 @@
 #include "core/registry.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -14,6 +15,7 @@ namespace archscope {
 namespace {
 
 constexpr double kBoxW = 180, kBoxH = 44, kGapX = 50, kGapY = 76, kMargin = 30, kTitleH = 34, kLegendH = 40;
+constexpr double kLaneGap = 24, kLaneStep = 14;  // routed edges: first lane right of the boxes, lane spacing
 
 // The GUI's colours (ui/list_models.cpp categoryColor): the palette indexed by
 // the category's rank among all registered categories.
@@ -78,6 +80,23 @@ std::string shapeText(const Analysis& a, PortRef p) {
     return "";
 }
 
+void cubic(std::vector<double>* path, double c1x, double c1y, double c2x, double c2y, double x, double y) {
+    path->insert(path->end(), {c1x, c1y, c2x, c2y, x, y});
+}
+
+// True if a box of a row strictly between `from` and `to` overlaps the
+// horizontal span of an edge from x1 to x2 (with a margin for the curve).
+bool crossesBoxes(const std::vector<DiagramBox>& boxes, const std::vector<std::vector<std::string>>& rows,
+                  const std::map<std::string, size_t>& boxOf, int from, int to, double x1, double x2) {
+    const double lo = std::min(x1, x2) - 12, hi = std::max(x1, x2) + 12;
+    for (int l = from + 1; l < to; ++l)
+        for (auto& id : rows[size_t(l)]) {
+            const DiagramBox& b = boxes[boxOf.at(id)];
+            if (b.x < hi && lo < b.x + b.w) return true;
+        }
+    return false;
+}
+
 }  // namespace
 
 Diagram layoutDiagram(const Graph& g, const Analysis& a) {
@@ -98,6 +117,12 @@ Diagram layoutDiagram(const Graph& g, const Analysis& a) {
     const double top = kMargin + (d.title.empty() ? 0 : kTitleH);
     std::map<std::string, size_t> boxOf;
     std::set<std::string> cats;
+    struct Routed {
+        size_t edge;
+        int from, to;
+    };
+    std::vector<Routed> routed;
+    std::vector<std::string> targets;  // per edge
     for (size_t l = 0; l < rows.size(); ++l) {
         const double rowW = double(rows[l].size()) * kBoxW + double(rows[l].size() - 1) * kGapX;
         double x = (d.width - rowW) / 2;
@@ -137,7 +162,63 @@ Diagram layoutDiagram(const Graph& g, const Analysis& a) {
         de.x2 = t.x + t.w * frac(td ? &td->inputs : nullptr, e.to.port);
         de.y2 = t.y;
         de.label = shapeText(a, e.from);
+        de.path = {de.x1, de.y1};
+        const int ls = layer[e.from.node], lt = layer[e.to.node];
+        if (lt - ls > 1 && crossesBoxes(d.boxes, rows, boxOf, ls, lt, de.x1, de.x2)) routed.push_back({d.edges.size(), ls, lt});
+        else cubic(&de.path, de.x1, (de.y1 + de.y2) / 2, de.x2, (de.y1 + de.y2) / 2, de.x2, de.y2);
         d.edges.push_back(de);
+        targets.push_back(e.to.node);
+    }
+    // Lanes beside the boxes of the rows an edge spans, on the side nearer its ends;
+    // an edge takes the first lane on that side free over its rows.
+    auto sideOf = [&](int from, int to, bool left) {
+        double r = left ? 1e300 : -1e300;
+        for (int l = from; l <= to; ++l)
+            for (auto& id : rows[size_t(l)]) {
+                const DiagramBox& b = d.boxes[boxOf[id]];
+                r = left ? std::min(r, b.x) : std::max(r, b.x + kBoxW);
+            }
+        return r;
+    };
+    double laneLeft = kMargin, laneRight = 0;
+    std::vector<std::vector<std::pair<int, int>>> lanes[2];  // right, left
+    for (auto& r : routed) {
+        DiagramEdge& de = d.edges[r.edge];
+        const double lo = sideOf(r.from, r.to, true), hi = sideOf(r.from, r.to, false);
+        const bool left = (de.x1 + de.x2) / 2 < (lo + hi) / 2;
+        auto& side = lanes[left ? 1 : 0];
+        size_t k = 0;
+        for (; k < side.size(); ++k)
+            if (std::none_of(side[k].begin(), side[k].end(), [&](auto& used) { return r.from < used.second && used.first < r.to; })) break;
+        if (k == side.size()) side.emplace_back();
+        side[k].push_back({r.from, r.to});
+        const double offset = kLaneGap + kLaneStep * double(k);
+        const double lane = left ? lo - offset : hi + offset;
+        laneLeft = std::min(laneLeft, lane);
+        laneRight = std::max(laneRight, lane);
+        const double down = de.y1 + kGapY, up = de.y2 - kGapY;  // tops of the rows after the source and of the target's row above
+        cubic(&de.path, de.x1, de.y1 + kGapY / 2, lane, de.y1 + kGapY / 2, lane, down);
+        cubic(&de.path, lane, down, lane, up, lane, up);
+        cubic(&de.path, lane, up + kGapY / 2, de.x2, up + kGapY / 2, de.x2, de.y2);
+    }
+    if (laneLeft < kMargin) {  // left lanes past the margin: move everything right
+        const double dx = kMargin - laneLeft;
+        for (auto& b : d.boxes) b.x += dx;
+        for (auto& e : d.edges) {
+            e.x1 += dx, e.x2 += dx;
+            for (size_t i = 0; i < e.path.size(); i += 2) e.path[i] += dx;
+        }
+        d.width += dx;
+        laneRight += dx;
+    }
+    d.width = std::max(d.width, laneRight + kMargin);
+    // Several inputs of one box: the leftmost label goes left of its arrow.
+    std::map<std::string, std::vector<size_t>> into;  // target node -> its edges
+    for (size_t i = 0; i < d.edges.size(); ++i) into[targets[i]].push_back(i);
+    for (auto& [at, list] : into) {
+        if (list.size() < 2) continue;
+        auto left = std::min_element(list.begin(), list.end(), [&](size_t i, size_t j) { return d.edges[i].x2 < d.edges[j].x2; });
+        d.edges[*left].labelLeft = true;
     }
     for (auto& c : cats) d.legend.push_back({c, c == "missing" ? "#777777" : categoryColor(c)});
     d.height = top + double(rows.size()) * (kBoxH + kGapY) - kGapY + kMargin + kLegendH;
@@ -156,12 +237,14 @@ std::string diagramSvg(const Diagram& d) {
         o += "  <text x=\"" + num(d.width / 2) + "\" y=\"" + num(kMargin + 14) + "\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">" +
              esc(d.title) + "</text>\n";
     for (auto& e : d.edges) {
-        const double my = (e.y1 + e.y2) / 2;
-        o += "  <path class=\"edge\" d=\"M" + num(e.x1) + "," + num(e.y1) + " C" + num(e.x1) + "," + num(my) + " " + num(e.x2) + "," + num(my) +
-             " " + num(e.x2) + "," + num(e.y2) + "\" fill=\"none\" stroke=\"#555555\" stroke-width=\"1.3\" marker-end=\"url(#arrow)\"/>\n";
+        std::string path = "M" + num(e.path[0]) + "," + num(e.path[1]);
+        for (size_t i = 2; i + 6 <= e.path.size(); i += 6)
+            path += " C" + num(e.path[i]) + "," + num(e.path[i + 1]) + " " + num(e.path[i + 2]) + "," + num(e.path[i + 3]) + " " +
+                    num(e.path[i + 4]) + "," + num(e.path[i + 5]);
+        o += "  <path class=\"edge\" d=\"" + path + "\" fill=\"none\" stroke=\"#555555\" stroke-width=\"1.3\" marker-end=\"url(#arrow)\"/>\n";
         if (!e.label.empty())
-            o += "  <text class=\"shape\" x=\"" + num(e.x2 + 5) + "\" y=\"" + num(e.y2 - 8) + "\" font-size=\"10\" fill=\"#333333\">" + esc(e.label) +
-                 "</text>\n";
+            o += "  <text class=\"shape\" x=\"" + num(e.labelLeft ? e.x2 - 5 : e.x2 + 5) + "\" y=\"" + num(e.y2 - 8) + "\"" +
+                 (e.labelLeft ? " text-anchor=\"end\"" : "") + " font-size=\"10\" fill=\"#333333\">" + esc(e.label) + "</text>\n";
     }
     for (auto& b : d.boxes) {
         o += "  <g class=\"node\" id=\"node-" + esc(b.id) + "\">\n";

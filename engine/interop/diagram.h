@@ -4,7 +4,8 @@
 // layers, top to bottom: a node's layer is the longest path from a graph
 // input. Each box shows the node's label (or id) and op, coloured by the op's
 // category; each edge carries the tensor shape it transports (symbolic where
-// the design has symbols, e.g. [B, T, 64]); a legend lists the categories.
+// the design has symbols, e.g. [B, T, 64]); edges that skip rows (residuals) are
+// routed beside the boxes rather than through them; a legend lists the categories.
 // diagramSvg() writes the diagram as SVG text; diagramPng() rasterises the
 // same geometry (boxes, edges, a built-in 5x7 bitmap font) into an RGB PNG.
 // The GUI's `render --view graph` draws the editor canvas instead.
@@ -13,6 +14,7 @@
 #include "graph/analysis.h"
 
 #include <string>
+#include <vector>
 
 namespace archscope {
 
@@ -22,7 +24,12 @@ struct DiagramBox {
 };
 struct DiagramEdge {
     double x1 = 0, y1 = 0, x2 = 0, y2 = 0;  // from the bottom of the source to the top of the target
-    std::string label;                      // shape text
+    // The curve: x1, y1, then six numbers (two control points and the end) per
+    // cubic segment. An edge that skips rows and would cross boxes on the way
+    // runs down a lane right of the boxes instead.
+    std::vector<double> path;
+    std::string label;       // shape text, at the target end
+    bool labelLeft = false;  // left of the arrow (the leftmost of several inputs of one box)
 };
 struct Diagram {
     double width = 0, height = 0;

@@ -86,7 +86,7 @@ public:
     void text(double x, double y, const std::string& s, double size, int align, Rgb c) {
         const int px = std::max(1, int(std::lround(size / 7.0 * m_s)));
         const double width = double(s.size()) * 6 * px / m_s;
-        int ox = int(std::lround((align == 0 ? x - width / 2 : x) * m_s)), oy = int(std::lround(y * m_s)) - 7 * px;
+        int ox = int(std::lround((align == 0 ? x - width / 2 : align > 0 ? x - width : x) * m_s)), oy = int(std::lround(y * m_s)) - 7 * px;
         for (char ch : s) {
             const int gi = (ch < 32 || ch > 126) ? '?' - 32 : ch - 32;
             for (int col = 0; col < 5; ++col)
@@ -124,18 +124,20 @@ bool diagramPng(const Diagram& d, int scale, std::string* png, std::string* err)
     Canvas c(int(std::ceil(d.width * scale)), int(std::ceil(d.height * scale)), scale);
     const Rgb ink{0x22, 0x22, 0x22}, edge{0x55, 0x55, 0x55}, label{0x33, 0x33, 0x33}, white{0xff, 0xff, 0xff};
     if (!d.title.empty()) c.text(d.width / 2, 30 + 16, d.title, 12, 0, ink);
-    for (auto& e : d.edges) {  // the SVG's cubic, flattened
-        const double my = (e.y1 + e.y2) / 2;
-        double px = e.x1, py = e.y1;
-        for (int k = 1; k <= 24; ++k) {
-            const double t = k / 24.0, u = 1 - t;
-            const double x = u * u * u * e.x1 + 3 * u * u * t * e.x1 + 3 * u * t * t * e.x2 + t * t * t * e.x2;
-            const double y = u * u * u * e.y1 + 3 * u * u * t * my + 3 * u * t * t * my + t * t * t * e.y2;
-            c.line(px, py, x, y, 1.3, edge);
-            px = x, py = y;
+    for (auto& e : d.edges) {  // the SVG's cubics, flattened
+        double px = e.path[0], py = e.path[1];
+        for (size_t i = 2; i + 6 <= e.path.size(); i += 6) {
+            const double x0 = px, y0 = py;
+            for (int k = 1; k <= 24; ++k) {
+                const double t = k / 24.0, u = 1 - t;
+                const double x = u * u * u * x0 + 3 * u * u * t * e.path[i] + 3 * u * t * t * e.path[i + 2] + t * t * t * e.path[i + 4];
+                const double y = u * u * u * y0 + 3 * u * u * t * e.path[i + 1] + 3 * u * t * t * e.path[i + 3] + t * t * t * e.path[i + 5];
+                c.line(px, py, x, y, 1.3, edge);
+                px = x, py = y;
+            }
         }
         c.arrow(e.x2, e.y2, edge);
-        if (!e.label.empty()) c.text(e.x2 + 5, e.y2 - 8, e.label, 7, -1, label);
+        if (!e.label.empty()) c.text(e.labelLeft ? e.x2 - 5 : e.x2 + 5, e.y2 - 8, e.label, 7, e.labelLeft ? 1 : -1, label);
     }
     for (auto& b : d.boxes) {
         const Rgb col = parseColor(b.color);

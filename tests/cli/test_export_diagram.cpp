@@ -117,6 +117,43 @@ private slots:
         }
     }
 
+    // Residual edges skip rows: they must go around the boxes between, not through
+    // them; each flattened curve point is checked against every box's interior.
+    void edgesAvoidBoxes_data() {
+        QTest::addColumn<QString>("design");
+        for (const char* t : {"gpt", "moe_lm", "mamba_lm", "swin", "crossvit", "convnet"})
+            QTest::newRow(t) << QString("resources/templates/%1.json").arg(t);
+    }
+    void edgesAvoidBoxes() {
+        QFETCH(QString, design);
+        Graph g;
+        QVERIFY(loadDesign(source(design).toStdString(), &g).ok);
+        Diagram d = layoutDiagram(g, analyze(g, {}));
+        int routed = 0;
+        for (auto& e : d.edges) {
+            QVERIFY(e.path.size() >= 8 && (e.path.size() - 2) % 6 == 0);
+            QCOMPARE(e.path[0], e.x1);
+            QCOMPARE(e.path[e.path.size() - 1], e.y2);
+            if (e.path.size() > 8) ++routed;
+            double px = e.path[0], py = e.path[1];
+            for (size_t i = 2; i + 6 <= e.path.size(); i += 6) {
+                const double x0 = px, y0 = py;
+                for (int k = 1; k <= 32; ++k) {
+                    const double t = k / 32.0, u = 1 - t;
+                    px = u * u * u * x0 + 3 * u * u * t * e.path[i] + 3 * u * t * t * e.path[i + 2] + t * t * t * e.path[i + 4];
+                    py = u * u * u * y0 + 3 * u * u * t * e.path[i + 1] + 3 * u * t * t * e.path[i + 3] + t * t * t * e.path[i + 5];
+                    for (auto& b : d.boxes)
+                        QVERIFY2(!(px > b.x + 1 && px < b.x + b.w - 1 && py > b.y + 1 && py < b.y + b.h - 1),
+                                 qPrintable(QString("an edge into (%1, %2) crosses box %3 at (%4, %5)")
+                                                .arg(e.x2).arg(e.y2).arg(QString::fromStdString(b.id)).arg(px).arg(py)));
+                    QVERIFY(px <= d.width && py <= d.height);
+                }
+            }
+        }
+        const QString tag = QTest::currentDataTag();
+        if (tag == "moe_lm" || tag == "mamba_lm") QVERIFY(routed > 0);  // top-level residuals took a lane
+    }
+
     void badOptions() {
         QTemporaryDir tmp;
         Result scale = runCli({"export", source("resources/samples/mlp.json"), "--format", "png", "--scale", "9", "-o", tmp.filePath("x.png")});
