@@ -7,6 +7,9 @@
 #include "interop/export.h"
 #include "interop/onnx_import.h"
 #include "op_case.h"
+#include "ops/common.h"
+#include "pytorch_export_cases.h"
+#include "templates/template_def.h"
 
 #include <QDir>
 #include <QProcess>
@@ -100,6 +103,58 @@ void lowRankClipped(Design& d) {
     d.inputs["mask"] = m;
 }
 
+// ---- Recurrences and mixture of experts (pytorch_export_seq.cpp): template rows of
+// pytorchReproducesOutputs, named "seq <template> ...". Small sizes (one or two layers, seq 8);
+// "seq moe_route ties" is a designed graph (moeRouteTies).
+struct SeqCase {
+    std::string name, tmpl;
+    std::map<std::string, std::string> params;
+    std::string call;  // expected in the generated code
+};
+
+std::vector<SeqCase> seqCases() {
+    std::vector<SeqCase> v = {{"seq mamba_lm", "mamba_lm", {{"layers", "1"}, {"seq", "8"}, {"batch", "2"}}, "SelectiveScan("}};
+    for (std::string kind : {"gla", "retnet", "deltanet", "linear"})
+        for (std::string mode : {"recurrent", "chunked", "parallel"}) {
+            if (mode == "parallel" && kind != "retnet" && kind != "deltanet") continue;  // the fixed-decay and delta paths
+            const bool delta = kind == "deltanet";
+            const std::string call = mode == "recurrent" ? (delta ? "delta_rule_scan(" : "decay_scan(")
+                                                         : std::string(delta ? "delta_rule_attention(" : "decay_attention(");
+            v.push_back({"seq linear_lm " + kind + " " + mode, "linear_lm",
+                         {{"kind", kind}, {"mode", mode}, {"chunk", "3"}, {"layers", "1"}, {"hybrid_ratio", "0"}, {"seq", "8"}, {"batch", "2"}},
+                         mode == "recurrent" ? call : call + "*" + (mode == "chunked" ? "chunk=3)" : "chunk=None)")});
+        }
+    // Capacity factor 0.5, 8 experts, 16 tokens: top-1 admits at most 8 x ceil(0.5*16*1/8) = 8 of 16
+    // assignments, top-2 at most 8 x 2 = 16 of 32, so tokens are dropped in every layer.
+    // shared: top-2 and a shared expert, capacity unlimited.
+    for (std::string preset : {"switch", "top2", "shared"}) {
+        const std::string cf = preset == "shared" ? "0" : "0.5";
+        v.push_back({"seq moe_lm " + preset, "moe_lm",
+                     {{"preset", preset}, {"layers", "2"}, {"seq", "8"}, {"batch", "2"}, {"capacity_factor", cf}, {"d_model", "32"}, {"hidden", "32"}},
+                     "MoEExperts(8, 32, 32, act=\"gelu\")*moe_route(*k=" + std::string(preset == "switch" ? "1" : "2") +
+                         ", capacity_factor=" + (cf == "0" ? "0.0" : cf) + ", normalize=" + (preset == "switch" ? "False" : "True") + ")"});
+    }
+    v.push_back({"seq moe_route ties", "", {}, "moe_route(probs, k=2, capacity_factor=0.75, normalize=True)"});
+    return v;
+}
+
+// moe_route alone on probabilities full of ties (the lower expert wins) with a capacity that drops:
+// 16 tokens, 4 experts, k = 2, capacity ceil(0.75 * 16 * 2 / 4) = 6, so 24 of 32 assignments at most.
+void moeRouteTies(Design& d) {
+    d.g.addNode({"probs", "input", {{"shape", std::string("2, 8, 4")}}});
+    d.g.addNode({"route", "moe_route", {{"k", int64_t(2)}, {"capacity_factor", 0.75}, {"normalize", true}}});
+    d.g.connect({"probs", "y"}, {"route", "probs"});
+    for (const char* o : {"gates", "load", "kept"}) {
+        d.g.addNode({o, "output"});
+        d.g.connect({"route", o}, {o, "x"});
+    }
+    const float rows[4][4] = {{0.25f, 0.25f, 0.25f, 0.25f}, {0.1f, 0.4f, 0.1f, 0.4f}, {0.1f, 0.3f, 0.3f, 0.3f}, {0.5f, 0.2f, 0.2f, 0.1f}};
+    Tensor p(DType::F32, {2, 8, 4});
+    for (int64_t n = 0; n < 16; ++n)
+        for (int64_t e = 0; e < 4; ++e) p.f32()[n * 4 + e] = rows[(n * 3) % 4][e];
+    d.inputs["probs"] = p;
+}
+
 }  // namespace
 
 class TestInteropExport : public QObject {
@@ -158,7 +213,8 @@ private slots:
 
     // Every primitive op has an ONNX form (low-rank linear and clipped softmax included); what
     // fails is a node beyond the export's limits: moe_route's admission counts are floats in ONNX,
-    // exact only below 2^24 (token, expert) choices. Below the limit the same node exports.
+    // exact only below 2^24 (token, expert) choices. Below the limit the same node exports (to
+    // PyTorch as well). A plugin op has no PyTorch form.
     void exportNamesUnsupportedOps() {
         if (!onnxAvailable()) QSKIP("built without libonnx-dev");
         auto route = [](const std::string& shape, int64_t k) {
@@ -183,8 +239,80 @@ private slots:
         QVERIFY2(exportOnnx(small.g, small.a, small.w, &bytes, &err), err.c_str());
         std::string code;
         TensorMap state;
-        QVERIFY(!exportPyTorch(small.g, small.a, small.w, "w.safetensors", &code, &state, &err));
-        QVERIFY2(err.find("node \"r\" (op \"moe_route\")") != std::string::npos, err.c_str());  // data-dependent routing: no PyTorch form yet
+        QVERIFY2(exportPyTorch(small.g, small.a, small.w, "w.safetensors", &code, &state, &err), err.c_str());  // moe_route has a PyTorch form
+        QVERIFY(code.find("r_gates, r_load, r_kept = moe_route(x_, k=2, capacity_factor=0.0, normalize=False)") != std::string::npos);
+        // A plugin op has no PyTorch form (the plugin ABI carries no Python): named with its plugin, nothing written.
+        if (!OpRegistry::global().find("test_cube")) {
+            auto cube = std::make_shared<OpDef>(ops::unaryOp("test_cube", "Cube", "Elementwise", "y = x^3.", [](float x) { return x * x * x; }, 2));
+            cube->plugin = "test_plugin";
+            QVERIFY2(OpRegistry::global().add(cube, &err), err.c_str());
+        }
+        Design plug;
+        plug.g.addNode({"x", "input", {{"shape", std::string("2, 3")}}});
+        plug.g.addNode({"c", "test_cube"});
+        plug.g.addNode({"y", "output"});
+        plug.g.connect({"x", "y"}, {"c", "x"});
+        plug.g.connect({"c", "y"}, {"y", "x"});
+        QVERIFY2(plug.finish(), plug.error.c_str());
+        code.clear();
+        QVERIFY(!exportPyTorch(plug.g, plug.a, plug.w, "w.safetensors", &code, &state, &err));
+        QVERIFY2(err.rfind("no PyTorch export for:", 0) == 0, err.c_str());
+        QVERIFY2(err.find("node \"c\" (plugin op \"test_cube\" of plugin \"test_plugin\"") != std::string::npos, err.c_str());
+        QVERIFY(code.empty());
+    }
+
+    // ---- PyTorch export of the templates and of the position, mask, window and selection ops
+    // (pytorch_export_more.cpp; cases in pytorch_export_cases.h) --------------------------------
+    void pytorchTemplatesReproduceOutputs_data() {
+        QTest::addColumn<QString>("name");
+        for (auto& c : pytest::templateCases()) QTest::newRow(c.name) << QString(c.name);
+        QTest::newRow("ops chain") << QString("ops chain");
+    }
+    void pytorchTemplatesReproduceOutputs() {
+        QFETCH(QString, name);
+        Design d;
+        std::string err;
+        if (name == "ops chain") {
+            pytest::opsChain(d.g);
+        } else {
+            for (auto& c : pytest::templateCases())
+                if (name == c.name) {
+                    const TemplateDef* t = findTemplate(c.tmpl);
+                    QVERIFY2(t, c.tmpl);
+                    QVERIFY2(instantiateTemplate(*t, c.params, &d.g, &err), err.c_str());
+                }
+        }
+        QVERIFY2(d.finish(), d.error.c_str());
+        std::string code;
+        TensorMap state;
+        QVERIFY2(exportPyTorch(d.g, d.a, d.w, "model.safetensors", &code, &state, &err), err.c_str());
+        for (auto& g : d.g.nodes()) {  // one class per composite block, named after the node
+            const OpDef* def = OpRegistry::global().find(g.op);
+            if (def && def->isComposite()) {
+                const std::string cls = "(nn.Module):\n    \"\"\"Composite block " + g.id + ".\"\"\"";
+                QVERIFY2(code.find(cls) != std::string::npos, ("no class for block " + g.id).c_str());
+            }
+        }
+        if (!havePyTorch()) QSKIP("/usr/bin/python3 with torch is not available");
+        QTemporaryDir dir;
+        const std::string base = dir.path().toStdString();
+        QVERIFY(writeFileAtomic(base + "/model.py", code, &err));
+        QVERIFY(writeSafetensors(base + "/model.safetensors", state, &err));
+        QVERIFY(writeSafetensors(base + "/in.safetensors", d.inputs, &err));
+        QProcess p;
+        p.start("/usr/bin/python3", {QString::fromStdString(base + "/model.py"), "--inputs", QString::fromStdString(base + "/in.safetensors"),
+                                     "--outputs", QString::fromStdString(base + "/out.safetensors")});
+        QVERIFY(p.waitForFinished(300000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        TensorMap outs;
+        QVERIFY2(readSafetensors(base + "/out.safetensors", &outs, &err), err.c_str());
+        QCOMPARE(outs.size(), d.r.outputs.size());
+        for (auto& [id, want] : d.r.outputs) {
+            std::string where;
+            QVERIFY2(outs.count(id), id.c_str());
+            QVERIFY2(outs.at(id).dtype() == want.dtype(), id.c_str());
+            QVERIFY2(test::worstViolation(outs.at(id), want, 1e-4, 1e-5, &where) == 0, (id + ": " + where).c_str());
+        }
     }
 
     void pytorchReproducesOutputs_data() {
@@ -192,6 +320,7 @@ private slots:
         for (const char* m : kModels) QTest::newRow(m) << QString(m);
         QTest::newRow("ffn-block") << QString("ffn-block");
         QTest::newRow("low-rank-clipped") << QString("low-rank-clipped");
+        for (auto& c : seqCases()) QTest::newRow(c.name.c_str()) << QString::fromStdString(c.name);  // recurrences, MoE
     }
     void pytorchReproducesOutputs() {
         QFETCH(QString, model);
@@ -211,6 +340,30 @@ private slots:
             const Tensor& y = d.r.outputs.at("y");  // [2, 2, 6, 6]: row 0 is 1.1 clipped to 1, rows 2 and 3 zeros
             QCOMPARE(y.f32()[0], 1.0f);
             for (int64_t j = 12; j < 24; ++j) QCOMPARE(y.f32()[j], 0.0f);
+        } else if (model.startsWith("seq ")) {  // recurrences and MoE (seqCases)
+            for (auto& c : seqCases())
+                if (model.toStdString() == c.name) {
+                    std::string err, code;
+                    if (c.tmpl.empty()) moeRouteTies(d);
+                    else QVERIFY2(instantiateTemplate(*findTemplate(c.tmpl), c.params, &d.g, &err), err.c_str());
+                    QVERIFY2(d.finish(), d.error.c_str());
+                    TensorMap state;
+                    QVERIFY2(exportPyTorch(d.g, d.a, d.w, "model.safetensors", &code, &state, &err), err.c_str());
+                    for (auto& n : d.g.nodes())  // every output listed (a MoE layer's load comes from inside its block)
+                        if (n.op == "output")
+                            QVERIFY2(code.find("\"" + n.id + "\", ") != std::string::npos,
+                                     ("output " + n.id + " missing from Model.OUTPUTS: pytorch_export.cpp must list outputs after the block calls").c_str());
+                    size_t at = 0;  // the op's readable helper, with its arguments ("*": anything between)
+                    for (size_t b = 0, e; b <= c.call.size(); b = e + 1) {
+                        e = std::min(c.call.find('*', b), c.call.size());
+                        at = code.find(c.call.substr(b, e - b), at);
+                        QVERIFY2(at != std::string::npos, (c.call + " not in the generated code").c_str());
+                    }
+                    for (auto& n : d.g.nodes())  // one class per composite block, named after the node
+                        if (const OpDef* def = OpRegistry::global().find(n.op); def && def->isComposite())
+                            QVERIFY2(code.find("    \"\"\"Composite block " + n.id + ".\"\"\"") != std::string::npos, n.id.c_str());
+                }
+            QVERIFY2(!d.g.nodes().empty(), "no seqCases row of this name");
         } else {
             if (!onnxAvailable()) QSKIP("built without libonnx-dev");
             QVERIFY2(d.fromOnnx(model.toStdString()), d.error.c_str());

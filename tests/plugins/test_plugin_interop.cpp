@@ -235,6 +235,33 @@ private slots:
         QVERIFY2(bad.empty(), bad.c_str());
     }
 
+    // Plugin ops have no PyTorch form (the plugin ABI carries no Python): the export names the
+    // node, the op and its plugin, and writes nothing; never an internal error.
+    void pytorchExportNamesPluginOps_data() {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("op");
+        QTest::addColumn<QString>("plugin");
+        QTest::newRow("kat_vit") << "kat_vit" << "kat_rational" << "kat";
+        QTest::newRow("polycom_gpt") << "polycom_gpt" << "polynorm" << "polycom";
+    }
+    void pytorchExportNamesPluginOps() {
+        QFETCH(QString, name);
+        QFETCH(QString, op);
+        QFETCH(QString, plugin);
+        Loaded d;
+        std::string err, code;
+        QVERIFY2(instantiateTemplate(*findTemplate(name.toStdString()), {}, &d.g, &err), err.c_str());
+        d.a = analyze(d.g, {});
+        QVERIFY2(d.a.ok(), d.a.errorText().c_str());
+        QVERIFY2(d.w.materialize(d.a, 1, &err), err.c_str());
+        TensorMap state;
+        QVERIFY(!exportPyTorch(d.g, d.a, d.w, "w.safetensors", &code, &state, &err));
+        QVERIFY2(err.rfind("no PyTorch export for:", 0) == 0, err.c_str());
+        const std::string want = "(plugin op \"" + op.toStdString() + "\" of plugin \"" + plugin.toStdString() + "\": plugin ops have no PyTorch form";
+        QVERIFY2(err.find(want) != std::string::npos, err.c_str());
+        QVERIFY2(err.find("internal") == std::string::npos && err.find("map::at") == std::string::npos, err.c_str());
+    }
+
     void templateErrorsNameTheParameter() {
         Graph g;
         std::string err;
