@@ -6,7 +6,10 @@
 // swaps is one frame. Prints median / p95 frame time and frames per second
 // per phase, against the 60 fps and 1 s targets, with the process CPU time
 // per frame and the load average (docs/PERFORMANCE.md).
-// usage: archscope_bench_canvas [--nodes N] [--frames F]
+// usage: archscope_bench_canvas [--nodes N] [--frames F] [--trace FILE] [--shots DIR]
+// (--trace: one line per frame, "phase frame ms zoom tiles-painted delegate-slots", to find the slow frames;
+// --shots: after the phases, the settled window at zoom 1.0, 0.6 and 0.3 as DIR/canvas-zoom-*.png, and
+// the generated design as DIR/bench-design.json)
 #include "graph/design_io.h"
 #include "graph_document.h"
 #include "qml_types.h"
@@ -14,6 +17,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QEventLoop>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
@@ -103,7 +107,12 @@ int main(int argc, char** argv) {
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     if (qEnvironmentVariableIsEmpty("QT_QUICK_BACKEND")) qputenv("QT_QUICK_BACKEND", "software");
     int count = 2000, frames = 240;
+    FILE* trace = nullptr;
+    QString shots;
     for (int i = 1; i + 1 < argc; ++i) {
+        if (!std::strcmp(argv[i], "--trace")) trace = std::fopen(argv[++i], "w");
+        else if (!std::strcmp(argv[i], "--shots")) shots = QString::fromLocal8Bit(argv[++i]);
+        else
         if (!std::strcmp(argv[i], "--nodes")) count = std::max(10, std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "--frames")) frames = std::max(10, std::atoi(argv[++i]));
     }
@@ -127,13 +136,14 @@ int main(int argc, char** argv) {
     engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
     if (engine.rootObjects().isEmpty()) return 1;
     auto* win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-    std::function<QQuickItem*(QQuickItem*)> find = [&](QQuickItem* it) -> QQuickItem* {
-        if (it->objectName() == "graphView") return it;
+    std::function<QQuickItem*(QQuickItem*, const QString&)> find = [&](QQuickItem* it, const QString& name) -> QQuickItem* {
+        if (it->objectName() == name) return it;
         for (QQuickItem* c : it->childItems())
-            if (QQuickItem* f = find(c)) return f;
+            if (QQuickItem* f = find(c, name)) return f;
         return nullptr;
     };
-    QQuickItem* view = find(win->contentItem());
+    QQuickItem* view = find(win->contentItem(), "graphView");
+    QQuickItem* edges = find(win->contentItem(), "edgeLayer");
     if (!view) { std::fprintf(stderr, "no graphView in Main.qml\n"); return 1; }
     QEventLoop firstFrame;
     QObject::connect(win, &QQuickWindow::frameSwapped, &firstFrame, &QEventLoop::quit);
@@ -150,6 +160,9 @@ int main(int argc, char** argv) {
         int i = 0;
         auto conn = QObject::connect(win, &QQuickWindow::frameSwapped, &loop, [&] {
             if (i > 0) phase.ms.push_back(double(clock.nsecsElapsed()) / 1e6);
+            if (i > 0 && trace)  // tiles painted so far and delegate slots: what a slow frame did
+                std::fprintf(trace, "%s\t%d\t%.2f\t%.3f\t%d\t%d\n", phase.name, i, phase.ms.back(), view->property("zoom").toDouble(),
+                             edges ? edges->property("tilesPainted").toInt() : -1, doc.visibleNodes()->rowCount());
             clock.restart();
             if (++i > frames) { loop.quit(); return; }
             step(i);
@@ -172,5 +185,29 @@ int main(int argc, char** argv) {
         QMetaObject::invokeMethod(view, "zoomAt", Q_ARG(QVariant, f / view->property("zoom").toDouble()),
                                   Q_ARG(QVariant, 800.0), Q_ARG(QVariant, 450.0));
     });
+    if (trace) std::fclose(trace);
+    if (!shots.isEmpty()) {  // settled pictures (tiles repainted at the exact zoom) at the same centre
+        QDir().mkpath(shots);
+        QFile::copy(path, shots + "/bench-design.json");
+        for (double z : {1.0, 0.6, 0.3}) {
+            view->setProperty("zoom", z);
+            view->setProperty("panX", view->width() / 2 - 2900.0 * z);
+            view->setProperty("panY", view->height() / 2 - 1800.0 * z);
+            QElapsedTimer wait;
+            wait.start();
+            while (wait.elapsed() < 400) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            const QString file = shots + QString("/canvas-zoom-%1.png").arg(z, 0, 'f', 1);
+            if (!win->grabWindow().save(file)) { std::fprintf(stderr, "cannot write %s\n", qPrintable(file)); return 1; }
+            std::printf("wrote %s\n", qPrintable(file));
+        }
+        // And one frame of a zoom in progress (1.0 -> 0.85, not settled: the tiles shown scaled).
+        view->setProperty("zoom", 1.0);
+        QElapsedTimer wait;
+        wait.start();
+        while (wait.elapsed() < 400) QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        QMetaObject::invokeMethod(view, "zoomAt", Q_ARG(QVariant, 0.85), Q_ARG(QVariant, 800.0), Q_ARG(QVariant, 450.0));
+        if (!win->grabWindow().save(shots + "/canvas-zooming-0.85.png")) return 1;
+        std::printf("wrote %s\n", qPrintable(shots + "/canvas-zooming-0.85.png"));
+    }
     return 0;
 }

@@ -6,12 +6,18 @@
 #include <QLineF>
 #include <QPainter>
 #include <QPainterPath>
+#include <QQuickWindow>
 #include <algorithm>
 #include <cmath>
 
 namespace archscope::ui {
 
-Minimap::Minimap(QQuickItem* parent) : QQuickPaintedItem(parent) { setAntialiasing(true); }
+Minimap::Minimap(QQuickItem* parent) : QQuickPaintedItem(parent) {
+    setAntialiasing(true);
+    m_settle.setSingleShot(true);
+    m_settle.setInterval(150);
+    connect(&m_settle, &QTimer::timeout, this, [this] { if (worldArea() != m_cacheArea) update(); });
+}
 
 void Minimap::setDocument(GraphDocument* d) {
     if (m_doc == d) return;
@@ -29,7 +35,10 @@ void Minimap::setViewRect(const QRectF& r) {
     const QRectF before = worldArea();
     m_view = r;
     emit changed();
-    if (worldArea() != before) update();  // else only the QML view rectangle moves (viewBox)
+    if (worldArea() != before) {  // else only the QML view rectangle moves (viewBox)
+        m_settle.start();
+        update();
+    }
 }
 
 QRectF Minimap::viewBox() const {
@@ -61,9 +70,21 @@ void Minimap::paint(QPainter* p) {
     QRectF w = worldArea();
     double s = scale();
     auto map = [&](QRectF r) { return QRectF(4 + (r.x() - w.x()) * s, 4 + (r.y() - w.y()) * s, r.width() * s, r.height() * s); };
-    const QSize px = QSize(int(width()), int(height()));
+    // The cache is painted at the device pixel ratio (crisp on HiDPI screens), drawn 1:1.
+    const double dpr = window() ? window()->effectiveDevicePixelRatio() : 1.0;
+    const QSize px = QSize(int(std::ceil(width() * dpr)), int(std::ceil(height() * dpr)));
+    if (!m_cacheDirty && w != m_cacheArea && m_cache.size() == px && m_settle.isActive()) {
+        // Still moving: the cached picture mapped from its area into the current one (no redraw).
+        const QRectF src = m_cacheArea;
+        const double cs = std::min((width() - 8) / std::max(1.0, src.width()), (height() - 8) / std::max(1.0, src.height()));
+        const QRectF from(4 * dpr, 4 * dpr, src.width() * cs * dpr, src.height() * cs * dpr);  // in the cache's pixels
+        p->setRenderHint(QPainter::SmoothPixmapTransform);
+        p->drawImage(map(src), m_cache, from);
+        return;
+    }
     if (m_cacheDirty || w != m_cacheArea || m_cache.size() != px) {
         m_cache = QImage(px, QImage::Format_ARGB32_Premultiplied);
+        m_cache.setDevicePixelRatio(dpr);
         m_cache.fill(Qt::transparent);
         QPainter cp(&m_cache);
         cp.setRenderHint(QPainter::Antialiasing);

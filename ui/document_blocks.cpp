@@ -78,9 +78,11 @@ void blockPortNames(const Group& gr, std::map<PortRef, std::string>* in, std::ma
 void GraphDocument::buildGroupViews() {
     m_groupViews.clear();
     m_memberView.clear();
-    if (!m_scope.isEmpty()) return;  // inside an open group every member is drawn
-    for (auto& gr : m_graph.groups) {
-        if (!gr.collapsed || gr.nodes.empty()) continue;
+    const int scope = scopeIndex();
+    for (size_t gi = 0; gi < m_graph.groups.size(); ++gi) {
+        const Group& gr = m_graph.groups[gi];
+        // Only the collapsed groups of the level shown; those inside them are hidden with their members.
+        if (!gr.collapsed || gr.nodes.empty() || !groupAtLevel(int(gi), scope)) continue;
         std::set<std::string> members(gr.nodes.begin(), gr.nodes.end());
         GroupView v;
         v.id = q(gr.id);
@@ -221,10 +223,12 @@ QString GraphDocument::openBlock(const QString& nodeId) {
         else g.connect(src, {memberId(gr.id, e.to.node), e.to.port});
     }
     std::vector<Edge> consumers = g.edgesFrom(node.id);
+    for (auto& outer : g.groups)  // groups that held the node (an open block's, say) hold its body: the new group nests
+        if (std::find(outer.nodes.begin(), outer.nodes.end(), node.id) != outer.nodes.end())
+            outer.nodes.insert(outer.nodes.end(), gr.nodes.begin(), gr.nodes.end());
     g.removeNode(node.id);
     for (auto& e : consumers)
         if (auto it = outputs.find(e.from.port); it != outputs.end()) g.connect(it->second, e.to);
-    for (auto& other : g.groups) std::erase(other.nodes, node.id);
     std::erase_if(g.groups, [](const Group& x) { return x.nodes.empty(); });
     g.groups.push_back(gr);
     QStringList sel;
@@ -298,8 +302,15 @@ bool GraphDocument::collapseGroup(const QString& id) {
         if (inTo && !inFrom) wires.push_back({e.from, {gr.id, inName[e.to]}});
         if (inFrom && !inTo) wires.push_back({{gr.id, outName[e.from]}, e.to});
     }
+    std::vector<size_t> outer;  // groups holding every member hold the block node instead
+    for (size_t i = 0; i < g.groups.size(); ++i) {
+        std::set<std::string> held(g.groups[i].nodes.begin(), g.groups[i].nodes.end());
+        if (std::includes(held.begin(), held.end(), members.begin(), members.end())) outer.push_back(i);
+    }
     for (auto& m : gr.nodes) g.removeNode(m);
     g.addNode(block);
+    for (size_t i : outer) g.groups[i].nodes.push_back(block.id);
+    std::erase_if(g.groups, [](const Group& x) { return x.nodes.empty(); });  // groups made inside the block went with it
     for (auto& [from, to] : wires) g.connect(from, to);
     pushStructural(QString("Collapse %1").arg(id), g, {id});
     return true;
@@ -335,6 +346,7 @@ QStringList GraphDocument::dropFromPalette(const QString& op, double x, double y
         if (a.required) n.attrs[a.name] = AttrValue(int64_t(std::max(1.0, a.min)));
     const QString id = q(n.id);
     g.addNode(n);
+    joinScope(g, {n.id});
     PortRef to{s(hit["toNode"].toString()), s(hit["toPort"].toString())};
     QString why = def->inputs.empty() || def->outputs.empty() ? QString("%1 has no input or no output").arg(q(def->id))
                                                               : insertProblem(g, n.id, to);

@@ -8,6 +8,7 @@
 
 #include <QClipboard>
 #include <QGuiApplication>
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -128,6 +129,7 @@ QString GraphDocument::addNode(const QString& op, double x, double y) {
         if (a.required) n.attrs[a.name] = AttrValue(int64_t(std::max(1.0, a.min)));
     QString id = q(n.id);
     g.addNode(std::move(n));
+    joinScope(g, {s(id)});
     pushStructural(QString("Add %1").arg(q(def->displayName)), g, {id});
     return id;
 }
@@ -243,6 +245,14 @@ QString GraphDocument::copySelection() const {
         if (ids.count(n.id)) sub.addNode(n);
     for (auto& e : m_graph.edges())
         if (ids.count(e.from.node) && ids.count(e.to.node)) sub.connect(e.from, e.to);
+    // Groups inside the level shown whose members are all copied go along (not the open group or its outer ones).
+    const int scope = scopeIndex();
+    for (size_t i = 0; i < m_graph.groups.size(); ++i) {
+        const Group& gr = m_graph.groups[i];
+        if (m_groupTree.inside(int(i), scope) && !gr.nodes.empty() &&
+            std::all_of(gr.nodes.begin(), gr.nodes.end(), [&](const std::string& n) { return ids.count(n) > 0; }))
+            sub.groups.push_back(gr);
+    }
     QString text = q(serializeDesign(sub));
     if (auto* cb = QGuiApplication::clipboard(); cb && !ids.empty()) cb->setText(text);
     return text;
@@ -282,6 +292,17 @@ QStringList GraphDocument::paste(double x, double y, const QString& json) {
     for (auto& e : clip.edges())
         if (rename.count(e.from.node) && rename.count(e.to.node))
             g.connect({rename[e.from.node], e.from.port}, {rename[e.to.node], e.to.port});
+    std::vector<std::string> addedIds;
+    for (auto& id : added) addedIds.push_back(s(id));
+    joinScope(g, addedIds);  // before the pasted groups: indices follow m_graph
+    for (Group gr : clip.groups) {  // copied groups come along under fresh ids, inside the level shown
+        std::set<std::string> used;
+        for (auto& other : g.groups) used.insert(other.id);
+        const std::string base = gr.id;
+        for (int i = 1; used.count(gr.id) || g.node(gr.id); ++i) gr.id = base + "_" + std::to_string(i);
+        for (auto& m : gr.nodes) m = rename[m];
+        g.groups.push_back(std::move(gr));
+    }
     pushStructural(QString("Paste %1 nodes").arg(added.size()), g, added);
     return added;
 }
@@ -301,8 +322,15 @@ QString GraphDocument::groupSelection(const QString& label) {
         return {};
     }
     Graph g = m_graph;
-    for (auto& gr : g.groups)
-        for (auto& id : sel) std::erase(gr.nodes, s(id));
+    std::set<std::string> picked;
+    for (auto& id : sel) picked.insert(s(id));
+    for (auto& gr : g.groups) {  // outer groups keep the nodes, inner ones stay inside; overlapping ones let go
+        std::set<std::string> members(gr.nodes.begin(), gr.nodes.end());
+        const bool outer = std::includes(members.begin(), members.end(), picked.begin(), picked.end());
+        const bool inner = std::includes(picked.begin(), picked.end(), members.begin(), members.end());
+        if (!outer && !inner)
+            for (auto& id : sel) std::erase(gr.nodes, s(id));
+    }
     std::erase_if(g.groups, [](const Group& gr) { return gr.nodes.empty(); });
     std::set<std::string> used;
     for (auto& gr : g.groups) used.insert(gr.id);
@@ -315,13 +343,23 @@ QString GraphDocument::groupSelection(const QString& label) {
     return q(id);
 }
 
+// Removes, for each selected node, the innermost group around it at the level
+// shown (a collapsed group drawn as a node counts; groups inside it stay).
 bool GraphDocument::ungroupSelection() {
+    const int scope = scopeIndex();
+    std::set<int> drop;
+    for (auto& id : m_selection) {
+        int best = -1;
+        for (size_t i = 0; i < m_graph.groups.size(); ++i) {
+            const auto& nodes = m_graph.groups[i].nodes;
+            if (!groupAtLevel(int(i), scope) || std::find(nodes.begin(), nodes.end(), s(id)) == nodes.end()) continue;
+            if (best < 0 || m_groupTree.inside(int(i), best)) best = int(i);
+        }
+        if (best >= 0) drop.insert(best);
+    }
     Graph g = m_graph;
-    size_t before = g.groups.size();
-    std::erase_if(g.groups, [&](const Group& gr) {
-        return std::any_of(gr.nodes.begin(), gr.nodes.end(), [&](const std::string& n) { return m_selection.contains(q(n)); });
-    });
-    if (g.groups.size() == before) {
+    for (auto it = drop.rbegin(); it != drop.rend(); ++it) g.groups.erase(g.groups.begin() + *it);
+    if (drop.empty()) {
         setMessage("The selection is in no group");
         return false;
     }
@@ -330,8 +368,24 @@ bool GraphDocument::ungroupSelection() {
 }
 
 void GraphDocument::autoLayout() {
-    std::map<std::string, QPointF> from, to = layeredLayout(m_graph);
-    for (auto& n : m_graph.nodes()) from[n.id] = {n.x, n.y};
+    std::map<std::string, QPointF> from, to;
+    if (m_scope.isEmpty()) {
+        to = layeredLayout(m_graph);
+    } else {  // the open group's members only, laid out from where they start
+        Graph sub;
+        QPointF corner(1e300, 1e300);
+        for (auto& n : m_graph.nodes())
+            if (!outOfScope(n.id)) {
+                sub.addNode(n);
+                corner = {std::min(corner.x(), n.x), std::min(corner.y(), n.y)};
+            }
+        for (auto& e : m_graph.edges())
+            if (!outOfScope(e.from.node) && !outOfScope(e.to.node)) sub.connect(e.from, e.to);
+        to = layeredLayout(sub);
+        for (auto& [id, p] : to) p += corner;
+    }
+    for (auto& [id, p] : to)
+        if (const Node* n = m_graph.node(id)) from[id] = {n->x, n->y};
     if (from != to) m_undo.push(new MoveNodesCommand(this, "Auto layout", 0, from, to));
 }
 
@@ -402,16 +456,21 @@ void GraphDocument::setSelection(const QStringList& ids) {
 }
 
 void GraphDocument::selectAll() {
-    QStringList all;
-    for (auto& n : m_graph.nodes()) all << q(n.id);
+    QStringList all;  // the level shown: the open group's members, those in its collapsed groups included
+    for (auto& n : m_graph.nodes())
+        if (!outOfScope(n.id)) all << q(n.id);
     setSelection(all);
 }
 
 void GraphDocument::selectInRect(double x, double y, double w, double h, bool additive) {
     QRectF r = QRectF(x, y, w, h).normalized();
     QStringList ids = additive ? selection() : QStringList();
-    for (auto& n : m_graph.nodes())
-        if (!outOfScope(n.id) && r.intersects(nodeRect(n, OpRegistry::global().find(n.op))) && !ids.contains(q(n.id))) ids << q(n.id);
+    for (auto& n : m_graph.nodes()) {
+        if (outOfScope(n.id) || ids.contains(q(n.id))) continue;
+        auto view = m_memberView.find(n.id);  // a hidden member: hit where its collapsed group is drawn
+        QRectF box = view != m_memberView.end() ? groupRect(m_groupViews[view->second]) : nodeRect(n, OpRegistry::global().find(n.op));
+        if (r.intersects(box)) ids << q(n.id);
+    }
     setSelection(ids);
 }
 

@@ -49,6 +49,17 @@ QRectF GraphDocument::bounds() const {
     return box;
 }
 
+QRectF GraphDocument::selectionBounds() const {
+    const OpRegistry& reg = OpRegistry::global();
+    QRectF box;
+    for (auto& n : m_graph.nodes()) {
+        if (!m_selection.contains(q(n.id)) || outOfScope(n.id)) continue;
+        auto view = m_memberView.find(n.id);  // a hidden member: its collapsed group's node
+        box |= view != m_memberView.end() ? groupRect(m_groupViews[view->second]) : nodeRect(n, reg.find(n.op));
+    }
+    return box;
+}
+
 QVariantMap GraphDocument::groupPortAt(double x, double y) const {
     const double r = 11;
     for (auto& v : m_groupViews) {

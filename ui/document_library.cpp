@@ -130,8 +130,7 @@ QStringList GraphDocument::addUserBlock(const QString& name, double x, double y)
         setMessage(QString("Cannot add block \"%1\": %2").arg(name, q(r.error)));
         return {};
     }
-    block.groups.clear();
-    // One undo step: paste the nodes and group them under the block's name.
+    // One undo step: paste the nodes (and the groups saved inside the block) and group them under the block's name.
     m_undo.beginMacro(QString("Add block %1").arg(name));
     QStringList added = paste(x, y, q(serializeDesign(block)));
     if (!added.isEmpty()) {

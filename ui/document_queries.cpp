@@ -125,7 +125,7 @@ QPointF GraphDocument::portPosition(const QString& node, const QString& port, bo
 QString GraphDocument::nodeAt(double x, double y) const {
     auto& nodes = m_graph.nodes();
     for (auto it = nodes.rbegin(); it != nodes.rend(); ++it)
-        if (!outOfScope(it->id) && nodeRect(*it, OpRegistry::global().find(it->op)).contains(x, y)) return q(it->id);
+        if (!outOfScope(it->id) && !m_memberView.count(it->id) && nodeRect(*it, OpRegistry::global().find(it->op)).contains(x, y)) return q(it->id);
     return {};
 }
 

@@ -16,8 +16,14 @@
 namespace archscope::ui {
 
 namespace {
-const QColor kEdge("#7d8799"), kEdgeHover("#d8dde8"), kEdgeError("#e5484d"), kLabelBg("#1d2028"), kLabelText("#aeb6c6");
 constexpr int kTile = 512;  // tile side in render-space pixels
+
+// A colour of EdgeLayer::colors (the theme), or the dark theme's.
+QColor named(const QVariantMap& colors, const char* name, const char* fallback) {
+    const QVariant v = colors.value(QLatin1String(name));
+    const QColor c = v.isValid() ? v.value<QColor>() : QColor();
+    return c.isValid() ? c : QColor(fallback);
+}
 
 quint64 tileKey(int tx, int ty) { return (quint64(quint32(tx)) << 32) | quint32(ty); }
 
@@ -83,6 +89,7 @@ void EdgeLayer::setZoom(double v) {
 
 void EdgeLayer::setPanX(double v) {
     if (m_panX == v) return;
+    m_panDx = v < m_panX ? 1 : -1;  // the view moves right (+1) or left (-1) over the world
     m_panX = m_overlay->panX = v;
     if (m_overlay->isVisible()) m_overlay->update();
     emit changed();
@@ -91,6 +98,7 @@ void EdgeLayer::setPanX(double v) {
 
 void EdgeLayer::setPanY(double v) {
     if (m_panY == v) return;
+    m_panDy = v < m_panY ? 1 : -1;
     m_panY = m_overlay->panY = v;
     if (m_overlay->isVisible()) m_overlay->update();
     emit changed();
@@ -98,6 +106,15 @@ void EdgeLayer::setPanY(double v) {
 }
 
 void EdgeLayer::invalidate() { m_stale = true; }
+
+void EdgeLayer::setColors(const QVariantMap& v) {
+    if (m_colors == v) return;
+    m_colors = m_overlay->colors = v;
+    invalidate();
+    emit changed();
+    update();
+    m_overlay->update();
+}
 
 void EdgeLayer::geometryChange(const QRectF& now, const QRectF& before) {
     QQuickItem::geometryChange(now, before);
@@ -154,25 +171,56 @@ QSGNode* EdgeLayer::updatePaintNode(QSGNode* old, UpdatePaintNodeData*) {
         const int tx = int(qint32(k >> 32)), ty = int(qint32(k & 0xffffffffu));
         if (tx < tx0 - 1 || tx > tx1 + 1 || ty < ty0 - 1 || ty > ty1 + 1) root->drop(k);
     }
-    const double dpr = window()->effectiveDevicePixelRatio();
+    const int paintedBefore = m_tilesPainted;
     for (int ty = ty0; ty <= ty1; ++ty)
-        for (int tx = tx0; tx <= tx1; ++tx) {
-            const quint64 key = tileKey(tx, ty);
-            QSGImageNode* node = root->tiles.value(key);
-            if (!node) {
-                QImage img = paintTile(tx, ty, m_renderZoom * dpr);
-                img.setDevicePixelRatio(dpr);
-                node = window()->createImageNode();
-                node->setTexture(window()->createTextureFromImage(img));
-                node->setOwnsTexture(true);
-                node->setRect(QRectF(tx * kTile, ty * kTile, kTile, kTile));
-                root->appendChildNode(node);
-                root->tiles.insert(key, node);
-                ++m_tilesPainted;
-            }
-            node->setFiltering(s == 1 ? QSGTexture::Nearest : QSGTexture::Linear);
-        }
+        for (int tx = tx0; tx <= tx1; ++tx) tileNode(root, tx, ty);
+    // Pre-painting: a frame that painted no tile of the view paints one tile of the margin column and
+    // row the view is moving towards (kept by the margin above), so that panning finds the next tiles
+    // ready instead of painting a whole row or column in one frame. Not while scaled: those tiles are
+    // replaced when the zoom settles. The column ahead spans the view's rows and the row ahead; the
+    // row ahead spans the view's columns.
+    const int ax0 = m_panDx > 0 ? tx0 : tx0 - 1, ax1 = m_panDx > 0 ? tx1 + 1 : tx1;
+    const int ay0 = m_panDy > 0 ? ty0 : ty0 - 1, ay1 = m_panDy > 0 ? ty1 + 1 : ty1;
+    if (s == 1 && m_tilesPainted == paintedBefore && preparedAhead(root, m_panDx > 0 ? ax1 : ax0, m_panDy > 0 ? ay1 : ay0, ax0, ax1, ay0, ay1))
+        QMetaObject::invokeMethod(this, &QQuickItem::update, Qt::QueuedConnection);  // the next tile ahead
     return root;
+}
+
+// The tile (tx, ty) at the render zoom, painted now if missing.
+QSGImageNode* EdgeLayer::tileNode(QSGNode* rootNode, int tx, int ty) {
+    auto* root = static_cast<TileRoot*>(rootNode);
+    const quint64 key = tileKey(tx, ty);
+    if (QSGImageNode* node = root->tiles.value(key)) return node;
+    const double dpr = window()->effectiveDevicePixelRatio();
+    QImage img = paintTile(tx, ty, m_renderZoom * dpr);
+    img.setDevicePixelRatio(dpr);
+    QSGImageNode* node = window()->createImageNode();
+    node->setTexture(window()->createTextureFromImage(img));
+    node->setOwnsTexture(true);
+    node->setRect(QRectF(tx * kTile, ty * kTile, kTile, kTile));
+    // Nearest also while shown scaled (a zoom in progress): smooth scaling of a window of tiles cost
+    // the software renderer about 8 ms a frame; the exact repaint follows 150 ms after the zoom settles.
+    node->setFiltering(QSGTexture::Nearest);
+    root->appendChildNode(node);
+    root->tiles.insert(key, node);
+    ++m_tilesPainted;
+    return node;
+}
+
+// Paints the first missing tile of column cx or row cy (within [x0, x1] x [y0, y1]); returns whether
+// one was painted (more may be missing: the caller asks for another frame).
+bool EdgeLayer::preparedAhead(QSGNode* rootNode, int cx, int cy, int x0, int x1, int y0, int y1) {
+    auto* root = static_cast<TileRoot*>(rootNode);
+    auto paintMissing = [&](int tx, int ty) {
+        if (root->tiles.contains(tileKey(tx, ty))) return false;
+        tileNode(root, tx, ty);
+        return true;
+    };
+    for (int ty = y0; ty <= y1; ++ty)
+        if (paintMissing(cx, ty)) return true;
+    for (int tx = x0; tx <= x1; ++tx)
+        if (paintMissing(tx, cy)) return true;
+    return false;
 }
 
 // One tile: render-space rectangle (tx, ty) * kTile of side kTile, at render zoom rz (device pixels).
@@ -202,8 +250,8 @@ void EdgeLayer::paintGrid(QPainter* p, QPointF origin, double rz) const {
         for (double y = std::ceil(origin.y() / st) * st; y < origin.y() + side; y += st)
             p->fillRect(QRectF(0, std::floor(y - origin.y()), side, 1), c);
     };
-    lines(step, QColor("#1f2228"));
-    lines(step * 5, QColor("#252930"));
+    lines(step, named(m_colors, "grid", "#1f2228"));
+    lines(step * 5, named(m_colors, "gridMajor", "#252930"));
 }
 
 void EdgeLayer::paintEdges(QPainter* p, QPointF origin, double rz) const {
@@ -219,7 +267,10 @@ void EdgeLayer::paintEdges(QPainter* p, QPointF origin, double rz) const {
     const QFontMetricsF fm(font);
     const double w = std::max(1.0, 2.0 * zoom) * dpr;
     p->setRenderHint(QPainter::Antialiasing);
-    const QPen normal(kEdge, w, Qt::SolidLine, Qt::RoundCap), bad(kEdgeError, w, Qt::SolidLine, Qt::RoundCap);
+    const QColor error = named(m_colors, "error", "#e5484d"), labelBorder = named(m_colors, "labelBorder", "#343a46");
+    const QColor labelBg = named(m_colors, "label", "#1d2028"), labelText = named(m_colors, "labelText", "#aeb6c6");
+    const QColor labelErrorText = named(m_colors, "labelErrorText", "#ff8a8e");
+    const QPen normal(named(m_colors, "edge", "#7d8799"), w, Qt::SolidLine, Qt::RoundCap), bad(error, w, Qt::SolidLine, Qt::RoundCap);
     for (auto& e : m_doc->edgeGeometry()) {
         const QPointF a = toTile(e.a), b = toTile(e.b);
         const double bend = std::max(40.0 * rz, std::abs(b.x() - a.x()) * 0.5);
@@ -237,10 +288,10 @@ void EdgeLayer::paintEdges(QPainter* p, QPointF origin, double rz) const {
         if (QLineF(a, b).length() < box.width() + 30 * dpr) continue;  // no room: the port already shows the shape
         box.moveCenter(path.pointAtPercent(0.5));
         if (!box.intersects(tile)) continue;
-        p->setPen(QPen(err ? kEdgeError : QColor("#343a46"), dpr));
-        p->setBrush(kLabelBg);
+        p->setPen(QPen(err ? error : labelBorder, dpr));
+        p->setBrush(labelBg);
         p->drawRoundedRect(box, 4 * dpr, 4 * dpr);
-        p->setPen(err ? QColor("#ff8a8e") : kLabelText);
+        p->setPen(err ? labelErrorText : labelText);
         p->drawText(box, Qt::AlignCenter, text);
     }
 }
@@ -256,13 +307,17 @@ void EdgeLayer::paintNodeBoxes(QPainter* p, QPointF origin, double rz) const {
     p->setFont(font);
     const QFontMetricsF fm(font);
     p->setRenderHint(QPainter::Antialiasing, false);  // axis-aligned boxes: no need
+    const QColor selection = named(m_colors, "selection", "#f0b54a"), body = named(m_colors, "nodeBody", "#2b2f38");
+    const QColor error = named(m_colors, "error", "#e5484d"), title = named(m_colors, "nodeTitle", "#f2f4f8");
+    const bool lighter = m_colors.value("headerLighter").toBool();
     for (auto& r : m_doc->nodes()->rows()) {
         const QRectF box(r.x * rz - origin.x(), r.y * rz - origin.y(), NodeMetrics::width * rz, r.height * rz);
         if (!box.intersects(tile)) continue;
-        p->fillRect(box, r.selected ? QColor("#f0b54a") : QColor("#2b2f38"));
-        p->fillRect(QRectF(box.x(), box.y(), box.width(), NodeMetrics::header * rz), r.errors.isEmpty() ? r.color.darker(135) : QColor("#e5484d"));
+        p->fillRect(box, r.selected ? selection : body);
+        p->fillRect(QRectF(box.x(), box.y(), box.width(), NodeMetrics::header * rz),
+                    !r.errors.isEmpty() ? error : lighter ? r.color.lighter(155) : r.color.darker(135));  // as Theme.nodeHeader
         if (fontPx >= 6 * dpr) {
-            p->setPen(QColor("#f2f4f8"));
+            p->setPen(title);
             p->drawText(box.topLeft() + QPointF(3 * dpr, fontPx + dpr), fm.elidedText(r.title, Qt::ElideRight, box.width() - 5 * dpr));
         }
     }
@@ -278,12 +333,12 @@ void EdgeOverlay::paint(QPainter* p) {
     if (!hoverKey.isEmpty()) {
         for (auto& e : doc->edgeGeometry()) {
             if (hoverKey != e.toNode + ':' + e.toPort) continue;
-            p->setPen(QPen(e.error.isEmpty() ? kEdgeHover : kEdgeError, w * 1.8, Qt::SolidLine, Qt::RoundCap));
+            p->setPen(QPen(e.error.isEmpty() ? named(colors, "edgeHover", "#d8dde8") : named(colors, "error", "#e5484d"), w * 1.8, Qt::SolidLine, Qt::RoundCap));
             p->drawPath(edgePath(toScreen(e.a), toScreen(e.b)));
         }
     }
     if (pending) {
-        p->setPen(QPen(pendingOk ? QColor("#e8c547") : kEdgeError, w * 1.5, Qt::DashLine, Qt::RoundCap));
+        p->setPen(QPen(pendingOk ? named(colors, "pending", "#e8c547") : named(colors, "error", "#e5484d"), w * 1.5, Qt::DashLine, Qt::RoundCap));
         p->drawPath(edgePath(toScreen(pendingFrom), toScreen(pendingTo)));
     }
 }

@@ -90,7 +90,8 @@ void GraphDocument::resetTo(Graph g, const QString& path) {
     m_resetting = false;
     m_graph = std::move(g);
     m_selection.clear();
-    if (!m_scope.isEmpty()) { m_scope.clear(); emit scopeChanged(); }  // a new design opens at the top
+    m_scope.clear();  // a new design opens at the top (syncModels announces it)
+    m_scopeChain.clear();
     m_path = path;
     reanalyze();
     syncModels();
@@ -233,6 +234,7 @@ void GraphDocument::applySymbol(const std::string& name, int64_t value) {
 }
 
 void GraphDocument::reanalyze() {
+    m_groupTree.build(m_graph.groups);  // every structural change passes here
     m_analysis = analyze(m_graph, {});
     emit analysisChanged();
 }
@@ -350,14 +352,27 @@ QVariantList GraphDocument::symbols() const {
 QVariantList GraphDocument::groups() const {
     const OpRegistry& reg = OpRegistry::global();
     QVariantList l;
-    if (!m_scope.isEmpty()) return l;  // inside a group: the breadcrumb shows where
-    for (auto& gr : m_graph.groups) {
-        if (gr.collapsed) continue;  // drawn as a node (appendGroupRows)
+    const int scope = scopeIndex();
+    std::vector<int> levels(m_graph.groups.size(), 0);  // frames nested inside: outer frames get wider margins
+    for (size_t gi = 0; gi < m_graph.groups.size(); ++gi) {
+        if (m_graph.groups[gi].collapsed || !groupAtLevel(int(gi), scope)) continue;
+        int d = 1;
+        for (int p = m_groupTree.parent(int(gi)); p >= 0 && p != scope; p = m_groupTree.parent(p), ++d)
+            levels[size_t(p)] = std::max(levels[size_t(p)], d);
+    }
+    for (size_t gi = 0; gi < m_graph.groups.size(); ++gi) {
+        const Group& gr = m_graph.groups[gi];
+        // Collapsed: drawn as a node (appendGroupRows). The open group itself: the breadcrumb shows it.
+        if (gr.collapsed || !groupAtLevel(int(gi), scope)) continue;
         QRectF box;
-        for (auto& id : gr.nodes)
-            if (const Node* n = m_graph.node(id)) box |= nodeRect(*n, reg.find(n->op));
+        for (auto& id : gr.nodes) {
+            auto view = m_memberView.find(id);  // inside a collapsed group: where its node is drawn
+            if (view != m_memberView.end()) box |= groupRect(m_groupViews[view->second]);
+            else if (const Node* n = m_graph.node(id)) box |= nodeRect(*n, reg.find(n->op));
+        }
         if (box.isNull()) continue;
-        box.adjust(-16, -34, 16, 16);
+        const double level = levels[gi];
+        box.adjust(-16 - 8 * level, -34 - 30 * level, 16 + 8 * level, 16 + 8 * level);
         l << QVariantMap{{"id", q(gr.id)}, {"label", q(gr.label.empty() ? gr.id : gr.label)}, {"block", q(gr.block)}, {"x", box.x()},
                          {"y", box.y()},   {"width", box.width()},  {"height", box.height()}, {"count", int(gr.nodes.size())}};
     }

@@ -11,6 +11,7 @@
 
 #include "graph/analysis.h"
 #include "graph/graph.h"
+#include "group_tree.h"
 #include "list_models.h"
 
 #include <QObject>
@@ -64,6 +65,8 @@ class GraphDocument : public QObject {
     // The group the canvas is inside ("" = the whole design) and its title, for the breadcrumb.
     Q_PROPERTY(QString scope READ scope NOTIFY scopeChanged)
     Q_PROPERTY(QString scopeLabel READ scopeLabel NOTIFY scopeChanged)
+    // The breadcrumb below "Design": [{id, label}] from the outermost open group to the scope.
+    Q_PROPERTY(QVariantList scopePath READ scopePath NOTIFY scopeChanged)
     Q_PROPERTY(bool recoveryAvailable READ recoveryAvailable NOTIFY recoveryChanged)
     Q_PROPERTY(double nodeWidth READ nodeWidth CONSTANT)
     Q_PROPERTY(double headerHeight READ headerHeight CONSTANT)
@@ -123,12 +126,20 @@ public:
     Q_INVOKABLE bool expandGroup(const QString& id);  // a collapsed group shows its members again
     Q_INVOKABLE bool isBlockUnedited(const QString& id) const;
     // Open a group in place (document_scope.cpp): the canvas then shows and
-    // edits only its members, with a breadcrumb back up. View state, not an
-    // undo step; an undo or edit that removes the group leaves it (scope "").
-    Q_INVOKABLE bool enterGroup(const QString& id);
-    Q_INVOKABLE void exitGroup();
+    // edits only its members (the "level shown"), with a breadcrumb back up.
+    // Groups nest (group_tree.h): a group opened inside an open group extends
+    // the breadcrumb. Select all, box select, paste, duplicate, group, ungroup
+    // and auto-layout act on the level shown; nodes added there join the open
+    // group and its outer groups. View state, not an undo step; an undo or edit
+    // that removes the open group goes to the nearest outer group still there.
+    Q_INVOKABLE bool enterGroup(const QString& id);  // "" = back to the whole design
+    Q_INVOKABLE void exitGroup();                    // up one level
+    // Enters the selection (Enter key): a collapsed group (all its members
+    // selected), or one composite node, opened into a group first (one undo step).
+    Q_INVOKABLE bool enterSelection();
     QString scope() const { return m_scope; }
     QString scopeLabel() const;
+    QVariantList scopePath() const;
 
     // --- templates (gallery) and the user block library ---
     Q_INVOKABLE QVariantList templateList() const;  // {name, title, paper, description, params: [...]}
@@ -155,6 +166,7 @@ public:
     Q_INVOKABLE QVariantMap edgeAt(double x, double y, double tolerance) const;  // {toNode, toPort, label, error}
     Q_INVOKABLE QPointF portPosition(const QString& node, const QString& port, bool output) const;
     Q_INVOKABLE QRectF bounds() const;
+    Q_INVOKABLE QRectF selectionBounds() const;  // the selected nodes as drawn (F: frame selection); empty when none
     Q_INVOKABLE QString nodeAt(double x, double y) const;
 
     NodeListModel* nodes() { return &m_nodes; }
@@ -224,8 +236,16 @@ private:
     void pushStructural(const QString& text, const Graph& after, const QStringList& select);
     void resetTo(Graph g, const QString& path);
     QString m_scope;
+    QStringList m_scopeChain;  // ids from the outermost open group to m_scope (fallbacks when it goes)
+    QVariantList m_scopePath;
     std::set<std::string> m_scopeMembers;
+    GroupTree m_groupTree;  // rebuilt by reanalyze() (every graph change)
     void updateScope();  // leaves a scope whose group is gone; refreshes its members
+    int scopeIndex() const { return groupIndex(m_graph.groups, m_scope.toStdString()); }
+    // Group i is drawn at the level shown: inside the scope and in no collapsed group there.
+    bool groupAtLevel(int i, int scope) const;
+    // Adds `ids` (new nodes of `g`, a copy of m_graph) to the open group and its outer groups.
+    void joinScope(Graph& g, const std::vector<std::string>& ids) const;
     bool outOfScope(const std::string& node) const { return !m_scope.isEmpty() && !m_scopeMembers.count(node); }
     std::vector<GroupView> m_groupViews;
     std::map<std::string, size_t> m_memberView;  // hidden member -> index in m_groupViews

@@ -1,5 +1,6 @@
 #include "qml_types.h"
 
+#include "app_settings.h"
 #include "canvas_items.h"
 #include "design_exporter.h"
 #include "graph_document.h"
@@ -32,6 +33,7 @@ void registerQmlTypes() {
     qmlRegisterType<ProfileModel>(uri, 1, 0, "ProfileModel");
     qmlRegisterType<RunController>(uri, 1, 0, "RunController");
     qmlRegisterType<DesignExporter>(uri, 1, 0, "DesignExporter");
+    qmlRegisterType<AppSettings>(uri, 1, 0, "AppSettings");
 }
 
 void setupEngine(QQmlEngine& engine) {

@@ -120,6 +120,9 @@ int runRender(QGuiApplication&, const QStringList& args) {
     }
     registerQmlTypes();
     QQuickStyle::setStyle("Fusion");
+    // Still pictures are reproducible: the dark theme unless $ARCHSCOPE_THEME asks for another
+    // (not the theme last chosen in the editor).
+    if (!qEnvironmentVariableIsSet("ARCHSCOPE_THEME")) qputenv("ARCHSCOPE_THEME", "dark");
     ProfileModel profile;
     GraphDocument doc;
     QTemporaryDir tmp;

@@ -4,7 +4,7 @@
 // a collapsed group's ports (connected to the members behind them, one undo
 // step), and a group opened in place with the breadcrumb back up (document
 // and the real window; screenshot $ARCHSCOPE_SCREENSHOT_DIR/editor-breadcrumb.png), and
-// the delegates' level of detail (editor-lod.png).
+// the delegates' level of detail (editor-lod.png), kept hidden in the overview.
 #include "graph/design_io.h"
 #include "graph_document.h"
 #include "qml_types.h"
@@ -170,12 +170,31 @@ private slots:
         view->setProperty("panY", 200.0);
         QTest::qWait(300);  // zoom settled, tiles painted
         QVERIFY(win->grabWindow().width() > 0);
-        const int painted = edges->property("tilesPainted").toInt();
+        // Frames that paint no tile of the view pre-paint one tile of the margin ahead of the pan, until done.
+        int painted = edges->property("tilesPainted").toInt();
         QVERIFY(painted > 0);
+        auto finishAhead = [&] {
+            for (int frames = 0; frames < 100; ++frames) {
+                QCoreApplication::processEvents();  // the layer's queued update() for the next tile ahead
+                win->grabWindow();
+                const int now = edges->property("tilesPainted").toInt();
+                if (now == painted) return true;
+                painted = now;
+            }
+            return false;
+        };
+        QVERIFY(finishAhead());
         for (int i = 1; i <= 5; ++i) {  // small pans stay within the painted tiles (and their margin)
             view->setProperty("panX", 40.0 - 8 * i);
             win->grabWindow();
+            // No tile of the view is painted, at most the next tile ahead of the pan.
+            const int now = edges->property("tilesPainted").toInt();
+            QVERIFY2(now <= painted + 1, qPrintable(QString("%1 tiles painted in one pan step").arg(now - painted)));
+            painted = now;
         }
+        QVERIFY(finishAhead());
+        view->setProperty("panX", -4.0);  // one more step the same way, same tiles in view: nothing left to paint
+        win->grabWindow();
         QCOMPARE(edges->property("tilesPainted").toInt(), painted);
         doc.moveNodes({"act"}, 0, 20, 0);  // geometry changed: repainted
         win->grabWindow();
@@ -199,12 +218,29 @@ private slots:
         QString shots = qEnvironmentVariable("ARCHSCOPE_SCREENSHOT_DIR", QDir::currentPath());
         QDir().mkpath(shots);
         QVERIFY(win->grabWindow().save(shots + "/editor-lod.png"));
+        // Below 50 % with nothing selected the delegates are hidden but kept with their nodes: zooming
+        // back in creates none.
+        QCOMPARE(doc.selection(), QStringList());
+        QSignalSpy created(doc.visibleNodes(), &QAbstractItemModel::rowsInserted);
         view->setProperty("zoom", 0.4);
         QTest::qWait(50);
         QTRY_VERIFY(!find(win->contentItem(), "node_fc1") || !find(win->contentItem(), "node_fc1")->isVisible());
+        const int kept = doc.visibleNodes()->visibleCount();
+        QVERIFY2(kept > 0, "the overview freed the slots");  // hidden, still bound to their nodes
         view->setProperty("zoom", 1.0);
         QTest::qWait(250);
         QTRY_VERIFY(find(win->contentItem(), "node_fc1") && find(win->contentItem(), "node_fc1")->property("detail").toBool());
+        QCOMPARE(created.count(), 0);
+        // With a selection the overview keeps the selected nodes' delegates shown (draggable), the others hidden.
+        doc.setSelection({"fc1"});
+        view->setProperty("zoom", 0.4);
+        QTest::qWait(50);
+        QTRY_VERIFY(find(win->contentItem(), "node_fc1") && find(win->contentItem(), "node_fc1")->isVisible());
+        QTRY_VERIFY(!find(win->contentItem(), "node_act") || !find(win->contentItem(), "node_act")->isVisible());
+        doc.setSelection({});
+        view->setProperty("zoom", 1.0);
+        QTest::qWait(250);
+        QTRY_VERIFY(find(win->contentItem(), "node_act") && find(win->contentItem(), "node_act")->isVisible());
 
         // Open a group in place from its frame's button; the breadcrumb goes back up.
         const QString g = groupMiddle(doc, false);

@@ -65,7 +65,7 @@ Dialog {
             objectName: "exportError"
             visible: exporter.lastError.length > 0
             text: "⚠ " + exporter.lastError
-            color: "#ff9ea1"; wrapMode: Text.Wrap; font.pixelSize: 12
+            color: Theme.errorText; wrapMode: Text.Wrap; font.pixelSize: 12
             Layout.fillWidth: true
         }
     }

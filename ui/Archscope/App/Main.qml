@@ -8,7 +8,9 @@ import Archscope.Controls
 import Archscope.Profiling
 
 // The main window: palette | canvas | inspector, sizes and totals; menus with
-// the editor's shortcuts; file dialogs; the recovery offer after a crash.
+// the editor's shortcuts; file dialogs (and files dropped on the window); the
+// recovery offer after a crash. Recent files and the window layout (size,
+// position, panel widths) are remembered in AppSettings.
 ApplicationWindow {
     id: root
     required property GraphDocument document
@@ -18,12 +20,18 @@ ApplicationWindow {
     color: Theme.window
     title: (document.dirty ? "● " : "") + document.displayName + " — Archscope"
     property alias graphView: canvas
+    // View > Theme (Theme.qml): "dark", "light" or "system"; live, remembered.
+    readonly property string themeMode: Theme.mode
+    readonly property bool darkTheme: Theme.dark
+    readonly property QtObject theme: Theme  // the colours, for tests
+    function setTheme(mode) { Theme.setMode(mode) }
 
     palette {
-        window: Theme.panel; windowText: Theme.text; base: "#181a20"; alternateBase: Theme.panelAlt
-        text: Theme.text; button: "#2c303a"; buttonText: Theme.text; highlight: "#b7791f"
-        highlightedText: "#ffffff"; toolTipBase: "#2c303a"; toolTipText: Theme.text; mid: Theme.border
-        dark: "#111317"; light: "#3a3f4b"; placeholderText: Theme.textDim
+        window: Theme.panel; windowText: Theme.text; base: Theme.base; alternateBase: Theme.panelAlt
+        text: Theme.text; button: Theme.button; buttonText: Theme.text; highlight: Theme.highlight
+        highlightedText: Theme.highlightedText; toolTipBase: Theme.button; toolTipText: Theme.text; mid: Theme.border
+        dark: Theme.dark3d; light: Theme.light3d; placeholderText: Theme.textDim; midlight: Theme.panelAlt
+        brightText: Theme.text; link: Theme.accent; shadow: Theme.dark3d
     }
 
     function addAtCenter(op) {
@@ -35,13 +43,24 @@ ApplicationWindow {
     ProfileModel { id: profileModel; objectName: "profileModel" }
     RunController { id: runController; objectName: "runController" }
     function openStore() { profileModel.openForDesign(runController.storePathFor(document), document) }  // this design's newest session
-    Connections { target: root.document; function onFileChanged() { root.openStore() } }
+    AppSettings { id: settings; objectName: "appSettings" }
+    property alias settings: settings
+    Connections {
+        target: root.document
+        function onFileChanged() {
+            root.openStore()
+            if (root.document.filePath.length) settings.addRecent(root.document.filePath)
+        }
+    }
 
     menuBar: MainMenu { window: root; document: root.document; canvas: canvas }
 
     SplitView {
+        id: mainSplit
+        objectName: "mainSplit"
         anchors.fill: parent
         orientation: Qt.Horizontal
+        onResizingChanged: if (!resizing) root.saveLayout()
         OpPalette {
             id: paletteView
             model: root.document.palette
@@ -112,6 +131,9 @@ ApplicationWindow {
         onRejected: nextAction = ""
     }
     function openFile() { guard("open") }
+    // A recent file or a file dropped on the window: opened after the unsaved-changes prompt.
+    property string pendingPath: ""
+    function openPath(path) { pendingPath = path; guard("openPath") }
     function saveFile() { if (document.filePath.length) document.save(); else { saveDialog.nextAction = ""; saveDialog.open() } }
     function saveFileAs() { saveDialog.nextAction = ""; saveDialog.open() }
 
@@ -127,9 +149,11 @@ ApplicationWindow {
         if (action === "close") { closeConfirmed = true; root.close() }
         else if (action === "new") { document.newDocument(); canvas.fitToView() }
         else if (action === "open") openDialog.open()
+        else if (action === "openPath") { if (document.load(pendingPath)) canvas.fitToView() }
         else if (action === "template") gallery.open()
     }
     onClosing: (close) => {
+        saveLayout()
         if (!closeConfirmed && document.dirty) { close.accepted = false; guard("close") }
     }
     UnsavedDialog {
@@ -165,7 +189,53 @@ ApplicationWindow {
         onAccepted: root.document.restoreRecovery()
         onRejected: root.document.discardRecovery()
     }
+    // Files dragged from a file manager: a design (.json) or an ONNX model (.onnx).
+    DropArea {
+        objectName: "fileDrop"
+        anchors.fill: parent
+        keys: ["text/uri-list"]
+        onEntered: (drag) => { drag.accepted = drag.hasUrls && root.droppable(drag.urls) !== "" }
+        onDropped: (drop) => {
+            const path = root.droppable(drop.urls)
+            if (path === "") return
+            drop.accept()
+            root.openPath(path)
+        }
+    }
+    function droppable(urls) {
+        for (let i = 0; i < urls.length; ++i) {
+            const u = urls[i].toString()
+            if (/\.(json|onnx)$/i.test(u)) return u
+        }
+        return ""
+    }
+
+    // Window layout: restored at start, saved shortly after a change (and on closing).
+    function saveLayout() {
+        if (!layoutRestored) return
+        if (root.visibility !== Window.Maximized && root.visibility !== Window.FullScreen)
+            settings.setValue("window/geometry", Qt.rect(root.x, root.y, root.width, root.height))
+        settings.setValue("window/maximized", root.visibility === Window.Maximized)
+        settings.setValue("window/split", mainSplit.saveState())
+    }
+    property bool layoutRestored: false
+    function restoreLayout() {
+        const g = settings.value("window/geometry")
+        if (g && g.width > 200 && g.height > 150) { root.x = g.x; root.y = g.y; root.width = g.width; root.height = g.height }
+        if (settings.value("window/maximized") === true || settings.value("window/maximized") === "true") root.showMaximized()
+        const split = settings.value("window/split")
+        if (split) mainSplit.restoreState(split)
+        layoutRestored = true
+    }
+    Timer { id: layoutTimer; interval: 400; onTriggered: root.saveLayout() }
+    onWidthChanged: layoutTimer.restart()
+    onHeightChanged: layoutTimer.restart()
+    onXChanged: layoutTimer.restart()
+    onYChanged: layoutTimer.restart()
+
     Component.onCompleted: {
+        restoreLayout()
+        if (document.filePath.length) settings.addRecent(document.filePath)
         openStore()
         canvas.fitToView()
         canvas.forceActiveFocus()

@@ -41,7 +41,7 @@ Dialog {
                 required property var modelData
                 objectName: "template_" + modelData.name
                 width: ListView.view.width; height: 50; radius: 4
-                color: index === gallery.current ? "#3a3f4b" : "transparent"
+                color: index === gallery.current ? Theme.hover : "transparent"
                 Column {
                     x: 10; anchors.verticalCenter: parent.verticalCenter; width: parent.width - 20
                     Text { text: modelData.title; color: Theme.text; font.pixelSize: 13; font.bold: true; elide: Text.ElideRight; width: parent.width }

@@ -52,7 +52,7 @@ Rectangle {
                 model: inspector.info ? inspector.info.errors : []
                 delegate: Text {
                     required property string modelData
-                    text: "⚠ " + modelData; color: "#ff8a8e"; font.pixelSize: 11
+                    text: "⚠ " + modelData; color: Theme.errorText; font.pixelSize: 11
                     wrapMode: Text.WordWrap; Layout.fillWidth: true
                 }
             }

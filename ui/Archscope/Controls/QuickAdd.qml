@@ -37,7 +37,7 @@ Popup {
         clip: true
         model: ops
         highlightMoveDuration: 0
-        highlight: Rectangle { color: "#3a3f4b"; radius: 4 }
+        highlight: Rectangle { color: Theme.hover; radius: 4 }
         delegate: Item {
             id: row
             required property int index

@@ -10,7 +10,7 @@ Rectangle {
     required property var document
     property real zoom: 1
     height: 26
-    color: "#121419"
+    color: Theme.statusBar
     Rectangle { width: parent.width; height: 1; color: Theme.border }
 
     RowLayout {
@@ -19,18 +19,18 @@ Rectangle {
         Rectangle {
             objectName: "validationBadge"
             implicitWidth: stateText.implicitWidth + 16; implicitHeight: 18; radius: 9
-            color: bar.document.errors.length ? "#4a1f24" : "#1f3a28"
+            color: bar.document.errors.length ? Theme.errorBack : Theme.okBack
             Text {
                 id: stateText
                 anchors.centerIn: parent; font.pixelSize: 11
-                color: bar.document.errors.length ? "#ff9ea1" : "#8fd19e"
+                color: bar.document.errors.length ? Theme.errorText : Theme.okText
                 text: bar.document.errors.length ? "⚠ " + bar.document.errors.length + " problem" + (bar.document.errors.length > 1 ? "s" : "") : "✓ valid"
             }
             MouseArea { anchors.fill: parent; onClicked: if (bar.document.errors.length) problems.open() }
         }
         Text {
             text: bar.document.errors.length ? bar.document.errors[0] : bar.document.message
-            color: bar.document.errors.length ? "#ff9ea1" : Theme.textDim
+            color: bar.document.errors.length ? Theme.errorText : Theme.textDim
             font.pixelSize: 11; elide: Text.ElideRight; Layout.fillWidth: true
         }
         Text { text: Math.round(bar.zoom * 100) + "%"; color: Theme.textDim; font.pixelSize: 11 }
@@ -49,7 +49,7 @@ Rectangle {
             delegate: Text {
                 required property string modelData
                 width: ListView.view.width; wrapMode: Text.WordWrap
-                text: "⚠ " + modelData; color: "#ffb3b5"; font.pixelSize: 12; bottomPadding: 4
+                text: "⚠ " + modelData; color: Theme.errorText; font.pixelSize: 12; bottomPadding: 4
             }
         }
     }

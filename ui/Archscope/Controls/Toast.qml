@@ -13,7 +13,7 @@ Rectangle {
     width: label.implicitWidth + 28
     height: label.implicitHeight + 14
     radius: 6
-    color: "#3a1e22"
+    color: Theme.toast
     border.color: Theme.error
-    Text { id: label; anchors.centerIn: parent; text: toast.text; color: "#ffd6d8"; font.pixelSize: 12 }
+    Text { id: label; anchors.centerIn: parent; text: toast.text; color: Theme.toastText; font.pixelSize: 12 }
 }

@@ -7,7 +7,8 @@ import Archscope.Controls
 // box / Shift selection, multi-drag with grid snap, drag from a port to
 // connect, drop a free node onto an edge to insert it, palette drops (onto an
 // edge: inserted), double-click to open a composite block or a collapsed group, minimap,
-// a group opened in place (its frame's ⤢ button) with a breadcrumb back up (Escape).
+// a group opened in place (its frame's ⤢ button, or Enter on a selected block or
+// collapsed group) with a breadcrumb back up (Escape, or Backspace with nothing selected).
 // Only nodes in view are instantiated (document.visibleNodes); all edges are
 // drawn by one EdgeLayer.
 Item {
@@ -19,6 +20,8 @@ Item {
     property point lastMouse: Qt.point(width / 2, height / 2)
     property var drag: null      // {last, dragId, moved}
     property var link: null      // {node, port, output}
+    property string linkReason: ""  // why the port under the cursor refuses the dragged connection
+    property point linkTipPos
     property string toast: ""
     property bool showMinimap: true
     property bool autoFit: true  // fit on resize until the user pans or zooms
@@ -34,8 +37,15 @@ Item {
         if (event.key === Qt.Key_Tab || event.key === Qt.Key_Space) {
             view.quickAddRequested(view.lastMouse)
             event.accepted = true
-        } else if (event.key === Qt.Key_Escape && document.scope !== "") {
-            view.leaveGroup()
+        } else if ((event.key === Qt.Key_Escape || (event.key === Qt.Key_Backspace && document.selection.length === 0))
+                   && document.scope !== "") {
+            view.leaveGroup()  // up one level
+            event.accepted = true
+        } else if (event.key === Qt.Key_F && !(event.modifiers & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier))) {
+            view.frameSelection()
+            event.accepted = true
+        } else if (event.key === Qt.Key_Return || event.key === Qt.Key_Enter) {
+            view.enterSelection()
             event.accepted = true
         } else if (event.key === Qt.Key_Delete || event.key === Qt.Key_Backspace) {
             document.removeSelected()
@@ -54,8 +64,14 @@ Item {
         panX = px - w.x * zoom
         panY = py - w.y * zoom
     }
-    function fitToView() {
-        const b = document.bounds()
+    function fitToView() { frameRect(document.bounds()) }
+    // F: the selection fills the view (zoom at most 1.25), or the whole level when nothing is selected.
+    function frameSelection() {
+        const b = document.selectionBounds()
+        frameRect(b.width > 0 ? b : document.bounds())
+        autoFit = false
+    }
+    function frameRect(b) {
         if (b.width <= 0 || width <= 0) return
         zoom = Math.max(0.08, Math.min(1.25, Math.min((width - 120) / b.width, (height - 120) / b.height)))
         panX = (width - b.width * zoom) / 2 - b.x * zoom
@@ -63,10 +79,16 @@ Item {
     }
     function centerOn(wx, wy) { autoFit = false; panX = width / 2 - wx * zoom; panY = height / 2 - wy * zoom }
     function showToast(text) { toast = text; toastTimer.restart() }
+    // Zoomed out (overview) with nothing selected, the slots keep their nodes (nodeWorld is hidden and
+    // still), so zooming back in rebinds only the nodes that changed instead of creating every delegate
+    // in one frame. With a selection, the selected nodes keep their delegates (shown, draggable).
+    readonly property bool nodesShown: !overview || document.selection.length > 0
     function updateViewport() {
+        if (!nodesShown) return
         document.visibleNodes.viewport = overview ? Qt.rect(-1e9, -1e9, 0, 0)
                                                   : Qt.rect(-panX / zoom - 50, -panY / zoom - 50, width / zoom + 100, height / zoom + 100)
     }
+    onNodesShownChanged: Qt.callLater(updateViewport)
     // Coalesced: a pan step sets panX and panY, and the node slots are refiltered once.
     onZoomChanged: Qt.callLater(updateViewport)
     onPanXChanged: Qt.callLater(updateViewport)
@@ -102,7 +124,13 @@ Item {
     }
     // Open a group in place (its members only, breadcrumb back up) and fit it.
     function enterGroup(id) { if (document.enterGroup(id)) { fitToView(); autoFit = false } }
-    function leaveGroup() { document.exitGroup(); fitToView(); autoFit = false }
+    function leaveGroup() { document.exitGroup(); fitToView(); autoFit = false }  // up one level
+    function goToLevel(id) { document.enterGroup(id); fitToView(); autoFit = false }  // a breadcrumb crumb ("" = top)
+    // Enter: the selected composite block or collapsed group opens in place (breadcrumb extended).
+    function enterSelection() {
+        if (document.enterSelection()) { fitToView(); autoFit = false }
+        else showToast(document.message)
+    }
     function portPressed(node, port, output, scenePos) {
         link = { node: node, port: port, output: output }
         edges.pendingFrom = document.portPosition(node, port, output)
@@ -121,11 +149,14 @@ Item {
         edges.pendingTo = w
         const why = linkProblem(document.portAt(w.x, w.y))
         edges.pendingOk = why === null || why === ""
+        linkReason = edges.pendingOk ? "" : why  // shown beside the cursor while dragging
+        linkTipPos = p
     }
     function portReleased(scenePos) {
         const p = local(scenePos), w = toWorld(p.x, p.y)
         const t = document.portAt(w.x, w.y)
         edges.pending = false
+        linkReason = ""
         const why = linkProblem(t)
         if (why === null) {
             if (!link.output) document.disconnectInput(link.node, link.port)
@@ -148,6 +179,7 @@ Item {
         zoom: view.zoom; panX: view.panX; panY: view.panY
         gridStep: view.document.gridStep
         background: Theme.canvas
+        colors: Theme.canvasColors
         nodeBoxes: view.overview
     }
     CanvasMouse { view: view; edges: edges; rubber: rubber }
@@ -164,6 +196,15 @@ Item {
                 onEnterRequested: (id) => view.enterGroup(id)
             }
         }
+    }
+    Item {  // the node delegates: like world, but hidden and not moved in an overview without selection
+        id: nodeWorld
+        objectName: "nodeWorld"
+        visible: view.nodesShown
+        transformOrigin: Item.TopLeft
+        Binding on x { when: view.nodesShown; value: view.panX; restoreMode: Binding.RestoreNone }
+        Binding on y { when: view.nodesShown; value: view.panY; restoreMode: Binding.RestoreNone }
+        Binding on scale { when: view.nodesShown; value: view.zoom; restoreMode: Binding.RestoreNone }
         Repeater {
             model: view.viewportReady ? view.document.visibleNodes : null  // never every node of a big design at start
             delegate: NodeItem {
@@ -180,7 +221,16 @@ Item {
                 onPortReleased: (p) => view.portReleased(p)
             }
         }
+        // Draws nothing (opacity 0) but covers the view and changes with every pan and zoom step: the
+        // software renderer, which merges the changed areas of all nodes front to back, starts from the
+        // whole view instead of merging hundreds of small delegate rectangles (a fifth of a pan frame).
+        Rectangle {
+            opacity: 0; color: "black"
+            x: -view.panX / view.zoom; y: -view.panY / view.zoom
+            width: view.width / view.zoom; height: view.height / view.zoom
+        }
     }
+    LinkReason { reason: view.linkReason; at: view.linkTipPos }
     Rectangle {
         id: rubber
         visible: false
@@ -198,8 +248,9 @@ Item {
     }
     Breadcrumb {
         x: 12; y: 12
-        label: view.document.scopeLabel
+        path: view.document.scopePath
         onUpRequested: view.leaveGroup()
+        onLevelRequested: (id) => view.goToLevel(id)
     }
     MinimapPanel { view: view; visible: view.showMinimap; anchors.right: parent.right; anchors.bottom: parent.bottom; anchors.margins: 12 }
     Toast { text: view.toast; shown: toastTimer.running; anchors.horizontalCenter: parent.horizontalCenter; y: 14 }

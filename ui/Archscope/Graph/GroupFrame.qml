@@ -15,20 +15,20 @@ Rectangle {
     x: modelData.x; y: modelData.y
     width: modelData.width; height: modelData.height
     radius: 10
-    color: "#0fe8a33d"
-    border.color: "#55e8a33d"; border.width: 1.5
+    color: Theme.group
+    border.color: Theme.groupBorder; border.width: 1.5
     Text {
         x: 12; y: 8; width: parent.width - 78; elide: Text.ElideRight
         text: modelData.label + "  (" + modelData.count + ")" + (modelData.block ? "  · " + modelData.block : "")
               + (overlay ? "   " + overlay.label : "")
-        color: "#c9a467"; font.pixelSize: 13; font.bold: true
+        color: Theme.groupTitle; font.pixelSize: 13; font.bold: true
     }
     Rectangle {
         objectName: "enter_" + frame.modelData.id
         x: parent.width - 58; y: 6; width: 22; height: 20; radius: 4
-        color: enterArea.containsMouse ? "#40e8a33d" : "transparent"
-        border.color: "#55e8a33d"
-        Text { anchors.centerIn: parent; text: "⤢"; color: "#c9a467"; font.bold: true; font.pixelSize: 13 }
+        color: enterArea.containsMouse ? Theme.groupHover : "transparent"
+        border.color: Theme.groupBorder
+        Text { anchors.centerIn: parent; text: "⤢"; color: Theme.groupTitle; font.bold: true; font.pixelSize: 13 }
         MouseArea {
             id: enterArea
             anchors.fill: parent; hoverEnabled: true
@@ -38,9 +38,9 @@ Rectangle {
     Rectangle {
         objectName: "collapse_" + frame.modelData.id
         x: parent.width - 30; y: 6; width: 22; height: 20; radius: 4
-        color: collapseArea.containsMouse ? "#40e8a33d" : "transparent"
-        border.color: "#55e8a33d"
-        Text { anchors.centerIn: parent; text: "–"; color: "#c9a467"; font.bold: true; font.pixelSize: 14 }
+        color: collapseArea.containsMouse ? Theme.groupHover : "transparent"
+        border.color: Theme.groupBorder
+        Text { anchors.centerIn: parent; text: "–"; color: Theme.groupTitle; font.bold: true; font.pixelSize: 14 }
         MouseArea {
             id: collapseArea
             anchors.fill: parent; hoverEnabled: true

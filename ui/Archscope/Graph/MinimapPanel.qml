@@ -8,10 +8,11 @@ Rectangle {
     required property Item view
     width: 220; height: 150
     radius: 6
-    color: "#e0181a20"
+    color: Theme.overlayPanel
     border.color: Theme.border
     Minimap {
         id: map
+        objectName: "minimap"
         anchors.fill: parent
         anchors.margins: 2
         document: panel.view.document
@@ -22,7 +23,7 @@ Rectangle {
         objectName: "minimapView"
         x: map.x + map.viewBox.x; y: map.y + map.viewBox.y
         width: map.viewBox.width; height: map.viewBox.height
-        color: "#12ffffff"; border.color: "#d8dde8"; border.width: 1
+        color: Theme.minimapView; border.color: Theme.minimapViewBorder; border.width: 1
     }
     MouseArea {
         anchors.fill: map

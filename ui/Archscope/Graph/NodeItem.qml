@@ -47,7 +47,7 @@ Item {
 
     Rectangle {  // drop shadow, offset down-right; opaque (the canvas colour darkened): a fill, not a blend
         x: 2; y: 3; width: node.width; height: node.height
-        radius: 6; color: "#111316"
+        radius: 6; color: Theme.nodeShadow
     }
     Rectangle {
         id: body
@@ -55,23 +55,23 @@ Item {
         radius: 6
         color: Theme.nodeBody
         border.width: node.selected ? 2 : 1
-        border.color: node.selected ? Theme.selection : (node.errors.length ? Theme.error : "#414754")
+        border.color: node.selected ? Theme.selection : (node.errors.length ? Theme.error : Theme.nodeBorder)
         Rectangle {  // header in the category colour
             id: header
             x: 1; y: 1; width: parent.width - 2; height: node.headerHeight - 4
             radius: 5
-            color: Qt.darker(node.nodeColor, 1.35)
+            color: Theme.nodeHeader(node.nodeColor)
             Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 6; color: parent.color }
             Rectangle { width: 4; height: parent.height; radius: 2; color: node.nodeColor }
             Text {
                 x: 12; y: 4; width: parent.width - 40
                 text: node.title + (node.composite ? "  ▣" : "")
-                color: "#f2f4f8"; font.pixelSize: 13; font.bold: true; elide: Text.ElideRight
+                color: Theme.nodeTitle; font.pixelSize: 13; font.bold: true; elide: Text.ElideRight
             }
             Text {
                 visible: node.detail
                 x: 12; y: 21; width: parent.width - 24
-                text: node.op; color: Qt.lighter(node.nodeColor, 1.5); font.pixelSize: 10; elide: Text.ElideRight
+                text: node.op; color: Theme.nodeOpText(node.nodeColor); font.pixelSize: 10; elide: Text.ElideRight
             }
         }
         MouseArea {

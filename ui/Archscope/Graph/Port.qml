@@ -27,7 +27,7 @@ MouseArea {
 
     Rectangle {
         x: 6; y: 5; width: 12; height: 12; radius: 6
-        color: port.containsMouse ? Theme.accent : "#9aa3b5"
+        color: port.containsMouse ? Theme.accent : Theme.port
         border.color: Theme.nodeBody; border.width: 2
     }
     Text {
@@ -35,7 +35,7 @@ MouseArea {
         anchors.verticalCenter: parent.verticalCenter
         x: port.output ? -width : 24
         text: port.output && port.detail.length ? port.detail + "  " + port.name : port.name
-        color: "#c3c9d4"; font.pixelSize: 11
+        color: Theme.portText; font.pixelSize: 11
         font.family: port.output ? Theme.mono : ""
     }
 }

@@ -13,7 +13,7 @@ Rectangle {
     width: 300
     height: column.implicitHeight + 16
     radius: 6
-    color: "#e6181a20"
+    color: Theme.overlayPanel
     border.color: Theme.border
 
     ColumnLayout {

@@ -19,19 +19,19 @@ Rectangle {
         delegate: Rectangle {
             required property var modelData
             width: table.width; height: 22
-            color: modelData.top === root.selected ? "#3a2f1a" : "transparent"
+            color: modelData.top === root.selected ? Theme.rowA : "transparent"
             MouseArea { anchors.fill: parent; onClicked: if (root.document.nodeInfo(modelData.top).id !== undefined) root.document.setSelection([modelData.top]) }
             RowLayout {
                 anchors.fill: parent; spacing: 8
                 Text { text: modelData.node; color: Theme.text; font.pixelSize: 11; Layout.fillWidth: true; elide: Text.ElideRight }
                 Text { text: modelData.op; color: Theme.textDim; font.pixelSize: 11; Layout.preferredWidth: 80 }
-                Rectangle { Layout.preferredWidth: 120; height: 10; color: "#30353f"
+                Rectangle { Layout.preferredWidth: 120; height: 10; color: Theme.border
                             Rectangle { width: parent.width * modelData.share; height: parent.height; color: Theme.accent } }
                 Text { text: modelData.ms.toFixed(4) + " ms"; color: Theme.text; font.family: Theme.mono; font.pixelSize: 11; Layout.preferredWidth: 90 }
                 Text { text: (modelData.share * 100).toFixed(1) + " %"; color: Theme.textDim; font.family: Theme.mono; font.pixelSize: 11; Layout.preferredWidth: 54 }
                 Text { text: modelData.gflops.toPrecision(3) + " GF/s"; color: Theme.textDim; font.family: Theme.mono; font.pixelSize: 11; Layout.preferredWidth: 80 }
                 Text { text: modelData.gbps.toPrecision(3) + " GB/s"; color: Theme.textDim; font.family: Theme.mono; font.pixelSize: 11; Layout.preferredWidth: 80 }
-                Text { text: modelData.bound; color: modelData.bound === "memory" ? "#58a6ff" : "#bc8cff"; font.pixelSize: 11; Layout.preferredWidth: 60 }
+                Text { text: modelData.bound; color: modelData.bound === "memory" ? Theme.memoryText : Theme.computeText; font.pixelSize: 11; Layout.preferredWidth: 60 }
             }
         }
     }

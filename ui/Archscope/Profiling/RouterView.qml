@@ -67,7 +67,7 @@ Rectangle {
         titleColor: Theme.text; titleFont.pixelSize: 12; backgroundColor: Theme.panel; antialiasing: true
         legend.labelColor: Theme.text; legend.alignment: Qt.AlignBottom
         BarCategoryAxis { id: ex; categories: root.load ? root.load.fractions.map((f, e) => "e" + e) : []; labelsColor: Theme.textDim }
-        ValueAxis { id: ey; min: 0; max: root.load ? Math.max(root.uniform * 1.5, ...root.load.fractions) * 1.1 : 1; gridLineColor: "#353a45"
+        ValueAxis { id: ey; min: 0; max: root.load ? Math.max(root.uniform * 1.5, ...root.load.fractions) * 1.1 : 1; gridLineColor: Theme.chartGrid
                     labelsColor: Theme.textDim; labelFormat: "%.2f"; titleText: "share of tokens"; titleBrush: Theme.textDim }
         BarSeries {
             axisX: ex; axisY: ey

@@ -29,7 +29,7 @@ Rectangle {
             width: list.width; height: 28
             readonly property bool isA: modelData.id === root.profile.sessionId
             readonly property bool isB: modelData.id === root.profile.compareId
-            color: isA ? "#3a2f1a" : isB ? "#1a2f3a" : index % 2 ? Theme.panel : Theme.panelAlt
+            color: isA ? Theme.rowA : isB ? Theme.rowB : index % 2 ? Theme.panel : Theme.panelAlt
             MouseArea { anchors.fill: parent; onClicked: root.profile.loadSession(modelData.id) }
             RowLayout {
                 anchors.fill: parent; anchors.leftMargin: 8; anchors.rightMargin: 6; spacing: 8

@@ -48,8 +48,8 @@ Rectangle {
         title: "zero and near-zero fraction per node output"; titleColor: Theme.text; titleFont.pixelSize: 12
         backgroundColor: Theme.panel; legend.labelColor: Theme.text; legend.alignment: Qt.AlignBottom; antialiasing: true
         HorizontalBarSeries {
-            axisY: BarCategoryAxis { categories: root.barRows.map(t => t.node + "." + t.port + (t.top === root.selected ? "  ◀" : "")); gridLineColor: "#353a45"; labelsColor: Theme.textDim; labelsFont.pixelSize: 10 }
-            axisX: ValueAxis { min: 0; max: 1; gridLineColor: "#353a45"; labelsColor: Theme.textDim; labelFormat: "%.1f"; tickCount: 6 }
+            axisY: BarCategoryAxis { categories: root.barRows.map(t => t.node + "." + t.port + (t.top === root.selected ? "  ◀" : "")); gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelsFont.pixelSize: 10 }
+            axisX: ValueAxis { min: 0; max: 1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.1f"; tickCount: 6 }
             BarSet { label: "exactly zero"; color: "#1f6feb"; values: root.barRows.map(t => t.zero) }
             BarSet { label: "near zero (|x| under eps)"; color: "#e8a33d"; values: root.barRows.map(t => t.nearZero) }
             onClicked: (index, set) => root.pick(index)
@@ -62,8 +62,8 @@ Rectangle {
         x: layers.width; y: 0; width: parent.width - x; height: parent.height * 0.5
         title: "histogram of " + (root.detail.node ?? "") + "." + (root.detail.port ?? "") + " (" + root.bins.length + " bins)"
         titleColor: Theme.text; titleFont.pixelSize: 12; backgroundColor: Theme.panel; legend.visible: false; antialiasing: true
-        ValueAxis { id: hx; min: -(root.detail.absmax ?? 1); max: root.detail.absmax ?? 1; gridLineColor: "#353a45"; labelsColor: Theme.textDim; labelFormat: "%.2g"; tickCount: 5 }
-        ValueAxis { id: hy; min: 0; max: Math.log10(1 + Math.max(1, ...root.bins)) * 1.1; gridLineColor: "#353a45"; labelsColor: Theme.textDim; labelFormat: "%.1f"; titleText: "log10(1 + count)"; titleBrush: Theme.textDim }
+        ValueAxis { id: hx; min: -(root.detail.absmax ?? 1); max: root.detail.absmax ?? 1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.2g"; tickCount: 5 }
+        ValueAxis { id: hy; min: 0; max: Math.log10(1 + Math.max(1, ...root.bins)) * 1.1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.1f"; titleText: "log10(1 + count)"; titleBrush: Theme.textDim }
         AreaSeries {
             axisX: hx; axisY: hy; color: "#26828e"; borderColor: "#6ece58"; borderWidth: 1
             upperSeries: LineSeries { id: histLine }
@@ -77,8 +77,8 @@ Rectangle {
         title: "per-channel absmax · " + root.outliers.length + " outlier channel" + (root.outliers.length === 1 ? "" : "s") + " (> 6× median)"
         titleColor: Theme.text; titleFont.pixelSize: 12; backgroundColor: Theme.panel; antialiasing: true
         legend.labelColor: Theme.text; legend.alignment: Qt.AlignBottom
-        ValueAxis { id: cx; min: 0; max: Math.max(1, root.channels.length - 1); gridLineColor: "#353a45"; labelsColor: Theme.textDim; labelFormat: "%d" }
-        ValueAxis { id: cy; min: 0; max: Math.max(1e-6, ...root.channels) * 1.1; gridLineColor: "#353a45"; labelsColor: Theme.textDim; labelFormat: "%.2g" }
+        ValueAxis { id: cx; min: 0; max: Math.max(1, root.channels.length - 1); gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%d" }
+        ValueAxis { id: cy; min: 0; max: Math.max(1e-6, ...root.channels) * 1.1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.2g" }
         LineSeries { id: chAll; name: "absmax"; axisX: cx; axisY: cy; color: "#26828e"; width: 1.5 }
         ScatterSeries { id: chOut; name: "outlier"; axisX: cx; axisY: cy; color: "#f85149"; markerSize: 9; borderColor: "#f85149" }
     }

@@ -50,8 +50,8 @@ Rectangle {
         title: "total latency vs " + (root.series.length ? root.series[0].name : "") + " (log-log)"
         titleColor: Theme.text; titleFont.pixelSize: 12; backgroundColor: Theme.panel; antialiasing: true
         legend.labelColor: Theme.text; legend.alignment: Qt.AlignBottom
-        LogValueAxis { id: lx; base: 2; gridLineColor: "#353a45"; labelFormat: "%g"; labelsColor: Theme.textDim; titleText: root.series.length ? root.series[0].name : ""; titleBrush: Theme.textDim }
-        LogValueAxis { id: ly; base: 10; gridLineColor: "#353a45"; labelFormat: "%g"; labelsColor: Theme.textDim; titleText: "ms"; titleBrush: Theme.textDim }
+        LogValueAxis { id: lx; base: 2; gridLineColor: Theme.chartGrid; labelFormat: "%g"; labelsColor: Theme.textDim; titleText: root.series.length ? root.series[0].name : ""; titleBrush: Theme.textDim }
+        LogValueAxis { id: ly; base: 10; gridLineColor: Theme.chartGrid; labelFormat: "%g"; labelsColor: Theme.textDim; titleText: "ms"; titleBrush: Theme.textDim }
     }
     ChartView {
         id: memory
@@ -61,7 +61,7 @@ Rectangle {
         title: "peak activation memory (log-log)"
         titleColor: Theme.text; titleFont.pixelSize: 12; backgroundColor: Theme.panel; antialiasing: true
         legend.labelColor: Theme.text; legend.alignment: Qt.AlignBottom
-        LogValueAxis { id: mx; base: 2; gridLineColor: "#353a45"; labelFormat: "%g"; labelsColor: Theme.textDim; titleText: root.series.length ? root.series[0].name : ""; titleBrush: Theme.textDim }
-        LogValueAxis { id: my; base: 2; gridLineColor: "#353a45"; labelFormat: "%g"; labelsColor: Theme.textDim; titleText: "bytes"; titleBrush: Theme.textDim }
+        LogValueAxis { id: mx; base: 2; gridLineColor: Theme.chartGrid; labelFormat: "%g"; labelsColor: Theme.textDim; titleText: root.series.length ? root.series[0].name : ""; titleBrush: Theme.textDim }
+        LogValueAxis { id: my; base: 2; gridLineColor: Theme.chartGrid; labelFormat: "%g"; labelsColor: Theme.textDim; titleText: "bytes"; titleBrush: Theme.textDim }
     }
 }

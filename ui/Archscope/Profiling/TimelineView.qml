@@ -50,7 +50,7 @@ Rectangle {
                 required property int index
                 readonly property real t: index * root.niceStep(root.total)
                 x: t * root.pxPerMs; y: 0
-                Rectangle { width: 1; height: root.height; color: "#2a2e37" }
+                Rectangle { width: 1; height: root.height; color: Theme.timelineGrid }
                 Text { x: 3; y: 4; text: +t.toPrecision(3) + " ms"; color: Theme.textDim; font.pixelSize: 10 }
             }
         }
@@ -60,7 +60,7 @@ Rectangle {
                 required property var modelData
                 x: modelData.start * root.pxPerMs; y: 26; height: 30
                 width: Math.max(1, modelData.ms * root.pxPerMs - 1)
-                color: "#3a3f4b"; radius: 2
+                color: Theme.timelineTrack; radius: 2
                 border.width: root.selected === modelData.top ? 2 : 0; border.color: Theme.selection
                 Text {
                     anchors.fill: parent; anchors.margins: 4; text: modelData.top; elide: Text.ElideRight

@@ -1,0 +1,202 @@
+// Dark and light themes (Theme.qml, View > Theme): switching repaints every
+// part live, asserted on real pixels of the editor window (the canvas
+// background painted by the C++ edge layer, a node's body, the status bar,
+// the minimap, the palette panel, the overview's node boxes) against the
+// theme's own colours; the choice
+// is remembered in QSettings (a test-mode location) and restored by the next
+// window; "system" follows the platform palette; $ARCHSCOPE_THEME overrides.
+// Screenshots: $ARCHSCOPE_SCREENSHOT_DIR/editor-dark.png and editor-light.png.
+#include "app_settings.h"
+#include "graph_document.h"
+#include "qml_types.h"
+
+#include <QDir>
+#include <QGuiApplication>
+#include <QPalette>
+#include <QQmlApplicationEngine>
+#include <QQuickItem>
+#include <QQuickStyle>
+#include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QtTest>
+#include <map>
+#include <memory>
+
+using namespace archscope::ui;
+
+namespace {
+
+QString sample() { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
+
+QQuickItem* find(QQuickItem* root, const QString& name) {
+    if (root->objectName() == name) return root;
+    for (QQuickItem* c : root->childItems())
+        if (QQuickItem* f = find(c, name)) return f;
+    return nullptr;
+}
+
+int dist(QColor a, QColor b) { return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue()); }
+
+// The most frequent colour in `r` (logical window coordinates) of a grab.
+QColor dominant(const QImage& img, QRectF r) {
+    const double d = img.devicePixelRatio();
+    std::map<QRgb, int> count;
+    for (int y = int(r.top() * d); y < int(r.bottom() * d); ++y)
+        for (int x = int(r.left() * d); x < int(r.right() * d); ++x) ++count[img.pixel(x, y)];
+    QRgb best = 0;
+    int n = -1;
+    for (auto [c, k] : count)
+        if (k > n) { best = c; n = k; }
+    return QColor(best);
+}
+
+QColor at(const QImage& img, QPointF p) { return img.pixelColor(int(p.x() * img.devicePixelRatio()), int(p.y() * img.devicePixelRatio())); }
+
+// One editor window on `doc` (Main.qml), offscreen, the view at zoom 1 with a fixed pan.
+struct Editor {
+    QQmlApplicationEngine engine;
+    QQuickWindow* win = nullptr;
+    QQuickItem* view = nullptr;
+    bool open(GraphDocument* doc) {
+        setupEngine(engine);
+        engine.setInitialProperties({{"document", QVariant::fromValue(doc)}});
+        engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
+        if (engine.rootObjects().size() != 1) return false;
+        win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        if (!win || !QTest::qWaitForWindowExposed(win)) return false;
+        win->resize(1280, 800);
+        view = find(win->contentItem(), "graphView");
+        if (!view) return false;
+        view->setProperty("autoFit", false);
+        view->setProperty("zoom", 1.0);
+        view->setProperty("panX", 40.0);
+        view->setProperty("panY", 120.0);
+        QTest::qWait(300);  // the zoom settles: tiles painted at the exact zoom
+        return true;
+    }
+    QObject* theme() const { return win->property("theme").value<QObject*>(); }
+    QColor color(const char* name) const { return theme()->property(name).value<QColor>(); }
+    QPointF toWindow(QPointF world) const { return view->mapToScene(world * 1.0 + QPointF(40, 120)); }
+    QImage grab() {
+        QTest::qWait(50);
+        return win->grabWindow();
+    }
+};
+
+}  // namespace
+
+class TestEditorTheme : public QObject {
+    Q_OBJECT
+
+    // The pixels that must follow the theme, checked against its colours.
+    static void checkPixels(Editor& e, const QImage& img, const QString& what) {
+        // Empty canvas below the nodes (grid lines are few: the most frequent colour is the background).
+        const QColor canvas = dominant(img, QRectF(e.toWindow({300, 260}), QSizeF(120, 60)));
+        QVERIFY2(dist(canvas, e.color("canvas")) <= 6, qPrintable(what + " canvas " + canvas.name() + " want " + e.color("canvas").name()));
+        // fc1's body (right of its stats text, above the bottom border), a QML delegate.
+        const QColor body = at(img, e.toWindow({220 + 186, 88 - 5}));
+        QVERIFY2(dist(body, e.color("nodeBody")) <= 6, qPrintable(what + " node body " + body.name() + " want " + e.color("nodeBody").name()));
+        // The status bar (footer) and the palette panel.
+        QQuickItem* content = e.win->contentItem();
+        const QColor status = dominant(img, QRectF(content->width() * 0.6, e.win->height() - 6, 200, 4));
+        QVERIFY2(dist(status, e.color("statusBar")) <= 6, qPrintable(what + " status bar " + status.name()));
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("ArchscopeTest");
+        QCoreApplication::setApplicationName("archscope-theme-test");
+        QSettings().clear();
+        qunsetenv("ARCHSCOPE_THEME");
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();
+        registerQmlTypes();
+        QQuickStyle::setStyle("Fusion");
+    }
+    void cleanupTestCase() { QSettings().clear(); }
+
+    void settingsKeepAValidMode() {
+        AppSettings s;
+        QCOMPARE(s.themeMode(), QString("dark"));  // nothing stored yet
+        s.setThemeMode("light");
+        QCOMPARE(QSettings().value("theme/mode").toString(), QString("light"));
+        s.setThemeMode("purple");  // refused: the stored mode stays
+        QCOMPARE(s.themeMode(), QString("light"));
+        qputenv("ARCHSCOPE_THEME", "system");
+        QCOMPARE(s.themeMode(), QString("system"));
+        qunsetenv("ARCHSCOPE_THEME");
+        QSettings().remove("theme");
+        QCOMPARE(s.themeMode(), QString("dark"));
+    }
+
+    void switchingRepaintsLiveAndIsRemembered() {
+        GraphDocument doc;
+        QVERIFY(doc.load(sample()));
+        const QString shots = qEnvironmentVariable("ARCHSCOPE_SCREENSHOT_DIR", QDir::currentPath());
+        QDir().mkpath(shots);
+        QImage dark, light;
+        {
+            Editor e;
+            QVERIFY(e.open(&doc));
+            QCOMPARE(e.win->property("themeMode").toString(), QString("dark"));
+            QVERIFY(e.win->property("darkTheme").toBool());
+            dark = e.grab();
+            checkPixels(e, dark, "dark");
+            QVERIFY(dark.save(shots + "/editor-dark.png"));
+
+            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("light")));
+            QVERIFY(!e.win->property("darkTheme").toBool());
+            QCOMPARE(e.color("canvas"), QColor("#f6f7f9"));
+            light = e.grab();
+            checkPixels(e, light, "light");
+            QVERIFY(light.save(shots + "/editor-light.png"));
+            // Light means light: the canvas, a node and the panels are bright, the text dark.
+            QVERIFY(e.color("canvas").lightnessF() > 0.8 && e.color("panel").lightnessF() > 0.8);
+            QVERIFY(e.color("text").lightnessF() < 0.3);
+            // The minimap panel and the palette (left) changed with it.
+            QQuickItem* minimap = find(e.win->contentItem(), "minimap");
+            QVERIFY(minimap);
+            {
+                const QRectF m = minimap->mapRectToScene(QRectF(0, 0, minimap->width(), minimap->height()));
+                QVERIFY(dist(dominant(dark, m), dominant(light, m)) > 200);
+            }
+            const QRectF pal(4, 200, 150, 300);
+            QVERIFY2(dist(dominant(dark, pal), dominant(light, pal)) > 300,
+                     qPrintable(dominant(dark, pal).name() + " vs " + dominant(light, pal).name()));
+            QCOMPARE(QSettings().value("theme/mode").toString(), QString("light"));
+            // Zoomed out, the nodes are boxes painted by the edge layer (C++): light bodies, tinted headers.
+            e.view->setProperty("zoom", 0.4);
+            QTest::qWait(300);
+            const QImage boxes = e.grab();
+            auto boxAt = [&](QPointF w) { return at(boxes, e.view->mapToScene(w * 0.4 + QPointF(40, 120))); };
+            const QColor boxBody = boxAt({220 + 100, 75}), boxHeader = boxAt({220 + 100, 20});
+            QVERIFY2(dist(boxBody, e.color("nodeBody")) <= 6, qPrintable("overview body " + boxBody.name()));
+            QVERIFY2(boxHeader.lightnessF() > 0.6 && dist(boxHeader, e.color("nodeBody")) > 30, qPrintable("overview header " + boxHeader.name()));
+            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("dark")));
+            const QImage darkBoxes = e.grab();
+            const QColor darkBody = at(darkBoxes, e.view->mapToScene(QPointF(320, 75) * 0.4 + QPointF(40, 120)));
+            QVERIFY2(dist(darkBody, e.color("nodeBody")) <= 6, qPrintable("dark overview body " + darkBody.name()));
+            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("light")));
+        }
+        {
+            Editor e;  // the next window starts light
+            QVERIFY(e.open(&doc));
+            QCOMPARE(e.win->property("themeMode").toString(), QString("light"));
+            checkPixels(e, e.grab(), "light (restored)");
+            // System: the platform palette's window colour decides.
+            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("system")));
+            const bool platformDark = QGuiApplication::palette().color(QPalette::Window).lightnessF() < 0.5;
+            QCOMPARE(e.win->property("darkTheme").toBool(), platformDark);
+            // An unknown mode is ignored.
+            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("purple")));
+            QCOMPARE(e.win->property("themeMode").toString(), QString("system"));
+            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("dark")));
+            checkPixels(e, e.grab(), "dark again");
+        }
+        QCOMPARE(QSettings().value("theme/mode").toString(), QString("dark"));
+    }
+};
+
+QTEST_MAIN(TestEditorTheme)
+#include "test_editor_theme.moc"
