@@ -14,6 +14,8 @@
 #include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
+#include "onnx_test_util.h"
+
 #include <QtTest>
 #include <limits>
 
@@ -21,9 +23,7 @@ using namespace archscope;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-    return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR").toStdString() + "/tests/fixtures/onnx/" + name;
-}
+const auto fixture = &test::onnxFixture;
 
 // A design with its weights and inputs, run on the CPU.
 struct Design {
@@ -159,6 +159,33 @@ void moeRouteTies(Design& d) {
 
 class TestInteropExport : public QObject {
     Q_OBJECT
+
+    // Runs the generated file with /usr/bin/python3 on d.inputs; every output must
+    // match the CPU backend's (d.r) in dtype and within 1e-4.
+    void runInPyTorch(const Design& d, const std::string& code, const TensorMap& state) {
+        std::string err;
+        if (!havePyTorch()) QSKIP("/usr/bin/python3 with torch is not available");
+        QTemporaryDir dir;
+        const std::string base = dir.path().toStdString();
+        QVERIFY(writeFileAtomic(base + "/model.py", code, &err));
+        QVERIFY(writeSafetensors(base + "/model.safetensors", state, &err));
+        QVERIFY(writeSafetensors(base + "/in.safetensors", d.inputs, &err));
+        QProcess p;
+        p.start("/usr/bin/python3", {QString::fromStdString(base + "/model.py"), "--inputs", QString::fromStdString(base + "/in.safetensors"),
+                                     "--outputs", QString::fromStdString(base + "/out.safetensors")});
+        QVERIFY(p.waitForFinished(300000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        TensorMap outs;
+        QVERIFY2(readSafetensors(base + "/out.safetensors", &outs, &err), err.c_str());
+        QCOMPARE(outs.size(), d.r.outputs.size());
+        for (auto& [id, want] : d.r.outputs) {
+            std::string where;
+            QVERIFY2(outs.count(id), id.c_str());
+            QVERIFY2(outs.at(id).dtype() == want.dtype(), id.c_str());
+            QVERIFY2(test::worstViolation(outs.at(id), want, 1e-4, 1e-5, &where) == 0, (id + ": " + where).c_str());
+        }
+    }
+
 private slots:
     void onnxRoundTrip_data() {
         QTest::addColumn<QString>("model");
@@ -293,26 +320,7 @@ private slots:
                 QVERIFY2(code.find(cls) != std::string::npos, ("no class for block " + g.id).c_str());
             }
         }
-        if (!havePyTorch()) QSKIP("/usr/bin/python3 with torch is not available");
-        QTemporaryDir dir;
-        const std::string base = dir.path().toStdString();
-        QVERIFY(writeFileAtomic(base + "/model.py", code, &err));
-        QVERIFY(writeSafetensors(base + "/model.safetensors", state, &err));
-        QVERIFY(writeSafetensors(base + "/in.safetensors", d.inputs, &err));
-        QProcess p;
-        p.start("/usr/bin/python3", {QString::fromStdString(base + "/model.py"), "--inputs", QString::fromStdString(base + "/in.safetensors"),
-                                     "--outputs", QString::fromStdString(base + "/out.safetensors")});
-        QVERIFY(p.waitForFinished(300000));
-        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-        TensorMap outs;
-        QVERIFY2(readSafetensors(base + "/out.safetensors", &outs, &err), err.c_str());
-        QCOMPARE(outs.size(), d.r.outputs.size());
-        for (auto& [id, want] : d.r.outputs) {
-            std::string where;
-            QVERIFY2(outs.count(id), id.c_str());
-            QVERIFY2(outs.at(id).dtype() == want.dtype(), id.c_str());
-            QVERIFY2(test::worstViolation(outs.at(id), want, 1e-4, 1e-5, &where) == 0, (id + ": " + where).c_str());
-        }
+        runInPyTorch(d, code, state);
     }
 
     void pytorchReproducesOutputs_data() {
@@ -373,25 +381,7 @@ private slots:
         QVERIFY2(exportPyTorch(d.g, d.a, d.w, "model.safetensors", &code, &state, &err), err.c_str());
         QVERIFY(code.find("(nn.Module):") != std::string::npos);
         if (model == "ffn-block") QVERIFY2(code.find("class Mlp(nn.Module):") != std::string::npos, "no class for the composite block");
-        if (!havePyTorch()) QSKIP("/usr/bin/python3 with torch is not available");
-        QTemporaryDir dir;
-        const std::string base = dir.path().toStdString();
-        QVERIFY(writeFileAtomic(base + "/model.py", code, &err));
-        QVERIFY(writeSafetensors(base + "/model.safetensors", state, &err));
-        QVERIFY(writeSafetensors(base + "/in.safetensors", d.inputs, &err));
-        QProcess p;
-        p.start("/usr/bin/python3", {QString::fromStdString(base + "/model.py"), "--inputs", QString::fromStdString(base + "/in.safetensors"),
-                                     "--outputs", QString::fromStdString(base + "/out.safetensors")});
-        QVERIFY(p.waitForFinished(300000));
-        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-        TensorMap outs;
-        QVERIFY2(readSafetensors(base + "/out.safetensors", &outs, &err), err.c_str());
-        QCOMPARE(outs.size(), d.r.outputs.size());
-        for (auto& [id, want] : d.r.outputs) {
-            std::string where;
-            QVERIFY2(outs.count(id), id.c_str());
-            QVERIFY2(test::worstViolation(outs.at(id), want, 1e-4, 1e-5, &where) == 0, (id + ": " + where).c_str());
-        }
+        runInPyTorch(d, code, state);
     }
 };
 

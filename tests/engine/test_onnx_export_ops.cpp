@@ -23,6 +23,8 @@
 #include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
+#include "onnx_test_util.h"
+
 #include <QtTest>
 #include <cmath>
 #include <functional>
@@ -50,29 +52,9 @@ struct Run {
     }
 };
 
-// Worst |a - b| / (|a| + 1e-2) over all elements (infinities must agree); "" when within rtol.
-std::string compare(const std::string& what, const Tensor& ref, const Tensor& got, double rtol) {
-    if (ref.shape() != got.shape()) return what + ": shape differs";
-    for (int64_t i = 0; i < ref.numel(); ++i) {
-        double a = ref.dtype() == DType::F32 ? ref.f32()[i] : double(ref.i64()[i]);
-        double b = got.dtype() == DType::F32 ? got.f32()[i] : double(got.i64()[i]);
-        if (std::isinf(a) || std::isinf(b)) {
-            if (a != b) return what + ": element " + std::to_string(i) + " " + std::to_string(a) + " vs " + std::to_string(b);
-            continue;
-        }
-        if (std::abs(a - b) > rtol * std::abs(a) + 1e-5)
-            return what + ": element " + std::to_string(i) + " " + std::to_string(a) + " vs " + std::to_string(b);
-    }
-    return "";
-}
+const auto compare = &test::compareTensors;
 
-QString ortNodePath() {
-    for (const char* v : {"ARCHSCOPE_ORT_NODE_PATH", "NODE_PATH"}) {
-        QString p = qEnvironmentVariable(v);
-        if (!p.isEmpty() && QDir(p + "/onnxruntime-node").exists()) return p;
-    }
-    return {};
-}
+using test::ortNodePath;
 
 Graph fromTemplate(const std::string& name, const std::map<std::string, std::string>& over) {
     Graph g;

@@ -12,15 +12,15 @@
 #include "op_case.h"
 #include "vulkan_test_util.h"
 
+#include "onnx_test_util.h"
+
 #include <QtTest>
 
 using namespace archscope;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-    return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR").toStdString() + "/tests/fixtures/onnx/" + name;
-}
+const auto fixture = &test::onnxFixture;
 
 struct Imported {
     Graph g;

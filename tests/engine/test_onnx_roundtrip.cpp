@@ -18,6 +18,8 @@
 #include <QDir>
 #include <QProcess>
 #include <QTemporaryDir>
+#include "onnx_test_util.h"
+
 #include <QtTest>
 #include <cmath>
 
@@ -76,17 +78,7 @@ struct Design {
     }
 };
 
-// Worst |a - b| against rtol * |a| + 1e-5 over all elements; "" when within.
-std::string compare(const std::string& what, const Tensor& ref, const Tensor& got, double rtol) {
-    if (ref.shape() != got.shape()) return what + ": shape " + shapeStr(got.shape()) + ", expected " + shapeStr(ref.shape());
-    for (int64_t i = 0; i < ref.numel(); ++i) {
-        double a = ref.dtype() == DType::F32 ? ref.f32()[i] : double(ref.i64()[i]);
-        double b = got.dtype() == DType::F32 ? got.f32()[i] : double(got.i64()[i]);
-        if (std::isinf(a) || std::isinf(b) ? a != b : !(std::abs(a - b) <= rtol * std::abs(a) + 1e-5))
-            return what + ": element " + std::to_string(i) + " " + std::to_string(a) + " vs " + std::to_string(b);
-    }
-    return "";
-}
+const auto compare = &test::compareTensors;
 
 std::string compareAll(const std::string& what, const std::map<std::string, Tensor>& ref, const std::map<std::string, Tensor>& got) {
     for (auto& [id, t] : ref) {
@@ -97,13 +89,7 @@ std::string compareAll(const std::string& what, const std::map<std::string, Tens
     return "";
 }
 
-QString ortNodePath() {
-    for (const char* v : {"ARCHSCOPE_ORT_NODE_PATH", "NODE_PATH"}) {
-        QString p = qEnvironmentVariable(v);
-        if (!p.isEmpty() && QDir(p + "/onnxruntime-node").exists()) return p;
-    }
-    return {};
-}
+using test::ortNodePath;
 
 // The template of the current row, run on the CPU, exported and re-imported.
 struct RoundTrip {

@@ -9,6 +9,8 @@
 #include "interop/safetensors.h"
 #include "runtime/backend.h"
 
+#include "onnx_test_util.h"
+
 #include <QtTest>
 #include <cmath>
 
@@ -16,9 +18,7 @@ using namespace archscope;
 
 namespace {
 
-std::string fixture(const std::string& name) {
-    return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR").toStdString() + "/tests/fixtures/onnx/" + name;
-}
+const auto fixture = &test::onnxFixture;
 
 const Node* inputNode(const Graph& g) {
     for (auto& n : g.nodes())

@@ -1,0 +1,42 @@
+// Helpers shared by the ONNX tests: fixture paths, where ONNX Runtime's node
+// module is, and an element-wise comparison that names the first bad element.
+#pragma once
+
+#include "core/tensor.h"
+
+#include <QDir>
+#include <QString>
+#include <cmath>
+#include <string>
+
+namespace archscope::test {
+
+// tests/fixtures/onnx/NAME in the source tree (ctest sets ARCHSCOPE_SOURCE_DIR).
+inline std::string onnxFixture(const std::string& name) {
+    return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR").toStdString() + "/tests/fixtures/onnx/" + name;
+}
+
+// A node_modules folder with onnxruntime-node ($ARCHSCOPE_ORT_NODE_PATH or $NODE_PATH), or "".
+inline QString ortNodePath() {
+    for (const char* v : {"ARCHSCOPE_ORT_NODE_PATH", "NODE_PATH"}) {
+        QString p = qEnvironmentVariable(v);
+        if (!p.isEmpty() && QDir(p + "/onnxruntime-node").exists()) return p;
+    }
+    return {};
+}
+
+// "" when every element of `got` is within rtol * |ref| + 1e-5 of `ref` (infinities
+// must agree, NaN never passes); otherwise what differs, first bad element named.
+inline std::string compareTensors(const std::string& what, const Tensor& ref, const Tensor& got, double rtol) {
+    if (ref.shape() != got.shape())
+        return what + ": shape " + shapeStr(got.shape()) + ", expected " + shapeStr(ref.shape());
+    for (int64_t i = 0; i < ref.numel(); ++i) {
+        double a = ref.dtype() == DType::F32 ? ref.f32()[i] : double(ref.i64()[i]);
+        double b = got.dtype() == DType::F32 ? got.f32()[i] : double(got.i64()[i]);
+        if (std::isinf(a) || std::isinf(b) ? a != b : !(std::abs(a - b) <= rtol * std::abs(a) + 1e-5))
+            return what + ": element " + std::to_string(i) + " " + std::to_string(a) + " vs " + std::to_string(b);
+    }
+    return "";
+}
+
+}  // namespace archscope::test
