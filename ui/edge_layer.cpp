@@ -157,16 +157,24 @@ QSGNode* EdgeLayer::updatePaintNode(QSGNode* old, UpdatePaintNodeData*) {
     }
     const double s = m_zoom / m_renderZoom;
     QMatrix4x4 m;
+    double ox = m_panX, oy = m_panY;  // where render-space 0,0 is drawn (item coordinates)
     if (s == 1) {
-        m.translate(std::round(m_panX), std::round(m_panY));  // whole pixels: tiles are blitted, not resampled
+        // Whole device pixels, the item's own position included: tiles are blitted, not resampled, and
+        // meet without a seam also at fractional device pixel ratios (at 1.5 a half-pixel offset left a
+        // row of unpainted pixels between tiles).
+        const double dpr = window()->effectiveDevicePixelRatio();
+        const QPointF at = mapToScene(QPointF(0, 0));
+        ox = std::round((at.x() + m_panX) * dpr) / dpr - at.x();
+        oy = std::round((at.y() + m_panY) * dpr) / dpr - at.y();
+        m.translate(ox, oy);
     } else {
         m.translate(m_panX, m_panY);
         m.scale(s, s);
     }
     root->setMatrix(m);
     // Tiles meeting the view (render space = (screen - pan) / s), plus one tile of margin kept.
-    const int tx0 = int(std::floor(-m_panX / s / kTile)), tx1 = int(std::floor((width() - m_panX) / s / kTile));
-    const int ty0 = int(std::floor(-m_panY / s / kTile)), ty1 = int(std::floor((height() - m_panY) / s / kTile));
+    const int tx0 = int(std::floor(-ox / s / kTile)), tx1 = int(std::floor((width() - ox) / s / kTile));
+    const int ty0 = int(std::floor(-oy / s / kTile)), ty1 = int(std::floor((height() - oy) / s / kTile));
     for (quint64 k : root->tiles.keys()) {
         const int tx = int(qint32(k >> 32)), ty = int(qint32(k & 0xffffffffu));
         if (tx < tx0 - 1 || tx > tx1 + 1 || ty < ty0 - 1 || ty > ty1 + 1) root->drop(k);

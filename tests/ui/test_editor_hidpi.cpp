@@ -5,12 +5,14 @@
 // would be two, or smeared); a straight edge lies where its ports are, about
 // 4 device pixels thick (2 logical) with a solid core; the minimap's node
 // boxes have at most one blended pixel at each side (a picture painted at
-// DPR 1 and scaled has two). In both themes.
+// DPR 1 and scaled has two). In both themes. Tiles meet without seams at DPR 2
+// and 1.5 (a child process), at a zoom other than 1 and pans of both parities.
 // Screenshot: $ARCHSCOPE_SCREENSHOT_DIR/editor-dpr2.png.
 #include "graph_document.h"
 #include "qml_types.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickStyle>
@@ -23,8 +25,9 @@ using namespace archscope::ui;
 
 namespace {
 
-// Before QTEST_MAIN creates the application: every window of this test has device pixel ratio 2.
-const bool kScaled = qputenv("QT_SCALE_FACTOR", "2");
+// Before QTEST_MAIN creates the application: every window of this test has device pixel ratio 2
+// (or $ARCHSCOPE_TEST_SCALE: the child process of fractionalRatioHasNoSeams runs at 1.5).
+const bool kScaled = qputenv("QT_SCALE_FACTOR", qEnvironmentVariableIsSet("ARCHSCOPE_TEST_SCALE") ? qgetenv("ARCHSCOPE_TEST_SCALE") : QByteArray("2"));
 
 QString sample() { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
 
@@ -57,6 +60,7 @@ class TestEditorHiDpi : public QObject {
     Q_OBJECT
 
     void checkWindow(const QString& mode) {
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();  // no restore offer
         GraphDocument doc;
         QVERIFY(doc.load(sample()));
         // x far below; fc2, residual and y further right and apart: act -> fc2 is a long straight edge.
@@ -166,11 +170,11 @@ class TestEditorHiDpi : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(kScaled);
+        QCOMPARE(qEnvironmentVariable("QT_SCALE_FACTOR"), qEnvironmentVariable("ARCHSCOPE_TEST_SCALE", "2"));
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName("ArchscopeTest");
         QCoreApplication::setApplicationName("archscope-hidpi-test");
         QSettings().clear();
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();
         registerQmlTypes();
         QQuickStyle::setStyle("Fusion");
     }
@@ -178,6 +182,64 @@ private slots:
 
     void darkCanvasIsCrispAtDpr2() { checkWindow("dark"); }
     void lightCanvasIsCrispAtDpr2() { checkWindow("light"); }
+
+    // Empty canvas across tile boundaries, at a zoom other than 1 and pans of both parities: every
+    // device pixel is background or grid (tiles placed on whole device pixels: no seams, no gaps).
+    void tilesMeetWithoutSeams() {
+        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();  // no restore offer
+        GraphDocument doc;
+        QVERIFY(doc.load(sample()));
+        QQmlApplicationEngine engine;
+        setupEngine(engine);
+        engine.setInitialProperties({{"document", QVariant::fromValue(&doc)}});
+        engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
+        QCOMPARE(engine.rootObjects().size(), 1);
+        auto* win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
+        QVERIFY(win && QTest::qWaitForWindowExposed(win));
+        QMetaObject::invokeMethod(win, "setTheme", Q_ARG(QVariant, QVariant("light")));
+        win->resize(1300, 900);
+        QQuickItem* view = find(win->contentItem(), "graphView");
+        QVERIFY(view);
+        view->setProperty("autoFit", false);
+        view->setProperty("zoom", 0.8);
+        QObject* theme = win->property("theme").value<QObject*>();
+        const QColor canvas = theme->property("canvas").value<QColor>();
+        const QColor grid = theme->property("grid").value<QColor>(), gridMajor = theme->property("gridMajor").value<QColor>();
+        const double dpr = win->effectiveDevicePixelRatio();
+        for (double pan : {5001.0, 5002.0, 5001.4}) {  // far from the nodes: nothing but the grid
+            view->setProperty("panX", pan);
+            view->setProperty("panY", pan);
+            QTest::qWait(300);
+            const QImage img = win->grabWindow();
+            // The upper left of the view (clear of the minimap), more than a tile (512) each way.
+            const QRectF r = view->mapRectToScene(QRectF(0, 0, std::min(view->width(), 560.0), std::min(view->height() - 180, 560.0)));
+            QVERIFY2(r.height() > 520 && r.width() > 520, qPrintable(QString("%1 x %2").arg(r.width()).arg(r.height())));
+            int bad = 0;
+            QString first;
+            for (int y = int(std::ceil(r.top() * dpr)) + 1; y < int(r.bottom() * dpr) - 1; ++y)
+                for (int x = int(std::ceil(r.left() * dpr)) + 1; x < int(r.right() * dpr) - 1; ++x) {
+                    const QColor p = img.pixelColor(x, y);
+                    if (p == canvas || p == grid || p == gridMajor) continue;
+                    if (!bad++) first = QString("%1 at %2,%3").arg(p.name()).arg(x).arg(y);
+                }
+            QVERIFY2(bad == 0, qPrintable(QString("DPR %1, pan %2: %3 stray pixels, first %4").arg(dpr).arg(pan).arg(bad).arg(first)));
+        }
+    }
+
+    // The same at device pixel ratio 1.5 (a child process: the ratio is fixed when the application starts).
+    void fractionalRatioHasNoSeams() {
+        if (qEnvironmentVariableIsSet("ARCHSCOPE_TEST_SCALE")) return;  // the child itself
+        QProcess child;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("ARCHSCOPE_TEST_SCALE", "1.5");
+        child.setProcessEnvironment(env);
+        child.setProcessChannelMode(QProcess::MergedChannels);
+        child.start(QCoreApplication::applicationFilePath(), {"tilesMeetWithoutSeams"});
+        QVERIFY(child.waitForFinished(120000));
+        const QString out = QString::fromUtf8(child.readAll());
+        QVERIFY2(child.exitStatus() == QProcess::NormalExit && child.exitCode() == 0, qPrintable(out));
+        QVERIFY2(out.contains("PASS   : TestEditorHiDpi::tilesMeetWithoutSeams()"), qPrintable(out));
+    }
 };
 
 QTEST_MAIN(TestEditorHiDpi)

@@ -1,7 +1,7 @@
 // Dark and light themes (Theme.qml, View > Theme): switching repaints every
 // part live, asserted on real pixels of the editor window (the canvas
 // background painted by the C++ edge layer, a node's body, the status bar,
-// the minimap, the palette panel, the overview's node boxes) against the
+// the minimap, the palette panel, the overview's node boxes, a dialog) against the
 // theme's own colours; the choice
 // is remembered in QSettings (a test-mode location) and restored by the next
 // window; "system" follows the platform palette; $ARCHSCOPE_THEME overrides.
@@ -165,6 +165,23 @@ private slots:
             QVERIFY2(dist(dominant(dark, pal), dominant(light, pal)) > 300,
                      qPrintable(dominant(dark, pal).name() + " vs " + dominant(light, pal).name()));
             QCOMPARE(QSettings().value("theme/mode").toString(), QString("light"));
+            // Dialogs take the palette: the template gallery is light, its text dark; dark again after switching.
+            QObject* gallery = e.engine.rootObjects().first()->findChild<QObject*>("templateGallery");
+            QVERIFY(gallery);
+            QMetaObject::invokeMethod(gallery, "open");
+            QTRY_VERIFY(gallery->property("opened").toBool());
+            auto* bg = gallery->property("background").value<QQuickItem*>();
+            QVERIFY(bg);
+            const QRectF g = bg->mapRectToScene(QRectF(0, 0, bg->width(), bg->height())).adjusted(8, 60, -8, -60);
+            const QColor lightDialog = dominant(e.grab(), g);
+            QVERIFY2(lightDialog.lightnessF() > 0.8, qPrintable("light dialog " + lightDialog.name()));
+            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("dark")));
+            const QColor darkDialog = dominant(e.grab(), g);
+            QVERIFY2(darkDialog.lightnessF() < 0.25, qPrintable("dark dialog " + darkDialog.name()));
+            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("light")));
+            QVERIFY(e.grab().save(shots + "/editor-light-gallery.png"));
+            QMetaObject::invokeMethod(gallery, "close");
+            QTRY_VERIFY(!gallery->property("visible").toBool());
             // Zoomed out, the nodes are boxes painted by the edge layer (C++): light bodies, tinted headers.
             e.view->setProperty("zoom", 0.4);
             QTest::qWait(300);
@@ -184,8 +201,19 @@ private slots:
             QVERIFY(e.open(&doc));
             QCOMPARE(e.win->property("themeMode").toString(), QString("light"));
             checkPixels(e, e.grab(), "light (restored)");
-            // System: the platform palette's window colour decides.
-            QMetaObject::invokeMethod(e.win, "setTheme", Q_ARG(QVariant, QVariant("system")));
+            // View > Theme > System (the menu's third action): the platform palette's window colour decides.
+            QObject* menu = e.engine.rootObjects().first()->findChild<QObject*>("themeMenu");
+            QVERIFY(menu);
+            QQuickItem* systemItem = nullptr;
+            QMetaObject::invokeMethod(menu, "itemAt", Q_RETURN_ARG(QQuickItem*, systemItem), Q_ARG(int, 2));
+            QVERIFY(systemItem);
+            QObject* system = systemItem->property("action").value<QObject*>();
+            QVERIFY(system);
+            QCOMPARE(system->property("text").toString(), QString("&System"));
+            QVERIFY(!system->property("checked").toBool());
+            QMetaObject::invokeMethod(system, "trigger");
+            QCOMPARE(e.win->property("themeMode").toString(), QString("system"));
+            QVERIFY(system->property("checked").toBool());
             const bool platformDark = QGuiApplication::palette().color(QPalette::Window).lightnessF() < 0.5;
             QCOMPARE(e.win->property("darkTheme").toBool(), platformDark);
             // An unknown mode is ignored.
