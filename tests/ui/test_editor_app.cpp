@@ -18,6 +18,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "editor_test_util.h"
 #include <memory>
 
 using namespace archscope;
@@ -25,31 +26,11 @@ using namespace archscope::ui;
 
 namespace {
 
-QString sample() { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
+using edtest::sample;
 
-QQuickItem* find(QQuickItem* root, const QString& name) {
-    if (root->objectName() == name) return root;
-    for (QQuickItem* c : root->childItems())
-        if (QQuickItem* f = find(c, name)) return f;
-    return nullptr;
-}
+using edtest::find;
 
-// One editor window on `doc` (Main.qml), shown offscreen.
-struct Editor {
-    QQmlApplicationEngine engine;
-    QQuickWindow* win = nullptr;
-    QQuickItem* view = nullptr;
-    bool open(GraphDocument* doc) {
-        setupEngine(engine);
-        engine.setInitialProperties({{"document", QVariant::fromValue(doc)}});
-        engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
-        if (engine.rootObjects().size() != 1) return false;
-        win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        if (!win || !QTest::qWaitForWindowExposed(win)) return false;
-        view = find(win->contentItem(), "graphView");
-        return view != nullptr;
-    }
-};
+using Editor = edtest::EditorWindow;
 
 }  // namespace
 

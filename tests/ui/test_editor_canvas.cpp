@@ -17,6 +17,7 @@
 #include <QQuickWindow>
 #include <QStandardPaths>
 #include <QtTest>
+#include "editor_test_util.h"
 #include <memory>
 
 using namespace archscope;
@@ -154,13 +155,9 @@ private slots:
         QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();
         GraphDocument doc;
         QVERIFY(doc.load(sample()));
-        QQmlApplicationEngine engine;
-        setupEngine(engine);
-        engine.setInitialProperties({{"document", QVariant::fromValue(&doc)}});
-        engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        QVERIFY(QTest::qWaitForWindowExposed(win));
+        edtest::EditorWindow ed;
+        QVERIFY(ed.open(&doc));
+        QQuickWindow* win = ed.win;
         QQuickItem* view = find(win->contentItem(), "graphView");
         QQuickItem* edges = find(win->contentItem(), "edgeLayer");
         QVERIFY(view && edges);

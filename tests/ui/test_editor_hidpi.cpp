@@ -20,6 +20,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QtTest>
+#include "editor_test_util.h"
 
 using namespace archscope::ui;
 
@@ -29,16 +30,11 @@ namespace {
 // (or $ARCHSCOPE_TEST_SCALE: the child process of fractionalRatioHasNoSeams runs at 1.5).
 const bool kScaled = qputenv("QT_SCALE_FACTOR", qEnvironmentVariableIsSet("ARCHSCOPE_TEST_SCALE") ? qgetenv("ARCHSCOPE_TEST_SCALE") : QByteArray("2"));
 
-QString sample() { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
+using edtest::sample;
 
-QQuickItem* find(QQuickItem* root, const QString& name) {
-    if (root->objectName() == name) return root;
-    for (QQuickItem* c : root->childItems())
-        if (QQuickItem* f = find(c, name)) return f;
-    return nullptr;
-}
+using edtest::find;
 
-int dist(QColor a, QColor b) { return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue()); }
+using edtest::dist;
 
 struct Run {
     int start, length;
@@ -68,13 +64,9 @@ class TestEditorHiDpi : public QObject {
         doc.moveNodes({"fc2"}, 400, 0);
         doc.moveNodes({"residual"}, 500, 0);
         doc.moveNodes({"y"}, 600, 0);
-        QQmlApplicationEngine engine;
-        setupEngine(engine);
-        engine.setInitialProperties({{"document", QVariant::fromValue(&doc)}});
-        engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        QVERIFY(win && QTest::qWaitForWindowExposed(win));
+        edtest::EditorWindow ed;
+        QVERIFY(ed.open(&doc));
+        QQuickWindow* win = ed.win;
         QMetaObject::invokeMethod(win, "setTheme", Q_ARG(QVariant, QVariant(mode)));
         win->resize(1100, 700);
         QQuickItem* view = find(win->contentItem(), "graphView");
@@ -189,13 +181,9 @@ private slots:
         QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();  // no restore offer
         GraphDocument doc;
         QVERIFY(doc.load(sample()));
-        QQmlApplicationEngine engine;
-        setupEngine(engine);
-        engine.setInitialProperties({{"document", QVariant::fromValue(&doc)}});
-        engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        QVERIFY(win && QTest::qWaitForWindowExposed(win));
+        edtest::EditorWindow ed;
+        QVERIFY(ed.open(&doc));
+        QQuickWindow* win = ed.win;
         QMetaObject::invokeMethod(win, "setTheme", Q_ARG(QVariant, QVariant("light")));
         win->resize(1300, 900);
         QQuickItem* view = find(win->contentItem(), "graphView");

@@ -18,6 +18,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "editor_test_util.h"
 
 using namespace archscope;
 using namespace archscope::ui;
@@ -285,13 +286,9 @@ private slots:
         QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();
         GraphDocument doc;
         QVERIFY(doc.load(sample()));
-        QQmlApplicationEngine engine;
-        setupEngine(engine);
-        engine.setInitialProperties({{"document", QVariant::fromValue(&doc)}});
-        engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
-        QCOMPARE(engine.rootObjects().size(), 1);
-        auto* win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        QVERIFY(QTest::qWaitForWindowExposed(win));
+        edtest::EditorWindow ed;
+        QVERIFY(ed.open(&doc));
+        QQuickWindow* win = ed.win;
         QQuickItem* view = find(win->contentItem(), "graphView");
         QVERIFY(view);
         doc.setSelection({"fc1", "act", "fc2"});

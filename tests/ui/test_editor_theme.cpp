@@ -20,6 +20,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QtTest>
+#include "editor_test_util.h"
 #include <map>
 #include <memory>
 
@@ -27,16 +28,11 @@ using namespace archscope::ui;
 
 namespace {
 
-QString sample() { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
+using edtest::sample;
 
-QQuickItem* find(QQuickItem* root, const QString& name) {
-    if (root->objectName() == name) return root;
-    for (QQuickItem* c : root->childItems())
-        if (QQuickItem* f = find(c, name)) return f;
-    return nullptr;
-}
+using edtest::find;
 
-int dist(QColor a, QColor b) { return std::abs(a.red() - b.red()) + std::abs(a.green() - b.green()) + std::abs(a.blue() - b.blue()); }
+using edtest::dist;
 
 // The most frequent colour in `r` (logical window coordinates) of a grab.
 QColor dominant(const QImage& img, QRectF r) {
@@ -54,20 +50,10 @@ QColor dominant(const QImage& img, QRectF r) {
 QColor at(const QImage& img, QPointF p) { return img.pixelColor(int(p.x() * img.devicePixelRatio()), int(p.y() * img.devicePixelRatio())); }
 
 // One editor window on `doc` (Main.qml), offscreen, the view at zoom 1 with a fixed pan.
-struct Editor {
-    QQmlApplicationEngine engine;
-    QQuickWindow* win = nullptr;
-    QQuickItem* view = nullptr;
+struct Editor : edtest::EditorWindow {
     bool open(GraphDocument* doc) {
-        setupEngine(engine);
-        engine.setInitialProperties({{"document", QVariant::fromValue(doc)}});
-        engine.load(QUrl("qrc:/Archscope/App/Main.qml"));
-        if (engine.rootObjects().size() != 1) return false;
-        win = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-        if (!win || !QTest::qWaitForWindowExposed(win)) return false;
+        if (!EditorWindow::open(doc)) return false;
         win->resize(1280, 800);
-        view = find(win->contentItem(), "graphView");
-        if (!view) return false;
         view->setProperty("autoFit", false);
         view->setProperty("zoom", 1.0);
         view->setProperty("panX", 40.0);
