@@ -18,6 +18,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "document_test_util.h"
 #include "editor_test_util.h"
 
 using namespace archscope;
@@ -28,18 +29,7 @@ class TestEditorLevels : public QObject {
 
     static QString sample() { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
     static std::string text(const GraphDocument& d) { return serializeDesign(d.graph()); }
-    template <class F> void roundTrip(GraphDocument& d, const char* what, F edit) {
-        const std::string before = text(d);
-        const int index = d.undoStack()->index();
-        edit();
-        const std::string after = text(d);
-        QVERIFY2(after != before, what);
-        QCOMPARE(d.undoStack()->index(), index + 1);  // exactly one undo step
-        d.undo();
-        QVERIFY2(text(d) == before, what);
-        d.redo();
-        QVERIFY2(text(d) == after, what);
-    }
+    template <class F> void roundTrip(GraphDocument& d, const char* what, F edit) { edtest::undoRoundTrip(d, what, edit); }
     static QStringList pathIds(const GraphDocument& d) {
         QStringList l;
         for (auto& v : d.scopePath()) l << v.toMap()["id"].toString();

@@ -14,6 +14,7 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest>
+#include "document_test_util.h"
 
 using namespace archscope;
 using namespace archscope::ui;
@@ -24,19 +25,7 @@ class TestGraphDocument : public QObject {
     QString sample() const { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
     static std::string text(const GraphDocument& d) { return serializeDesign(d.graph()); }
 
-    // Applies `edit`, then checks undo restores the exact text and redo the edited text.
-    template <class F> void roundTrip(GraphDocument& d, const char* what, F edit) {
-        const std::string before = text(d);
-        const int index = d.undoStack()->index();
-        edit();
-        const std::string after = text(d);
-        QVERIFY2(after != before, what);
-        QCOMPARE(d.undoStack()->index(), index + 1);  // exactly one undo step
-        d.undo();
-        QVERIFY2(text(d) == before, what);
-        d.redo();
-        QVERIFY2(text(d) == after, what);
-    }
+    template <class F> void roundTrip(GraphDocument& d, const char* what, F edit) { edtest::undoRoundTrip(d, what, edit); }
 
     const NodeRow* row(GraphDocument& d, const QString& id) {
         int r = d.nodes()->rowOf(id);
