@@ -259,12 +259,20 @@ bool convertReshape(Importer& im) {
     int64_t known = 1;
     int infer = -1;
     for (size_t i = 0; i < t.size(); ++i) {
-        if (t[i] == 0 && !im.attrInt("allowzero", 0)) t[i] = in.at(i);
-        if (t[i] == -1) infer = int(i);
-        else known *= t[i];
+        if (t[i] == 0 && !im.attrInt("allowzero", 0)) {
+            if (i >= in.size()) return im.unsupported("a 0 (copy) entry past the input's rank in the target shape");
+            t[i] = in[i];
+        }
+        if (t[i] == -1) {
+            if (infer >= 0) return im.unsupported("a target shape with more than one -1");
+            infer = int(i);
+        } else if (t[i] < 0 || __builtin_mul_overflow(known, t[i], &known)) {
+            return im.unsupported("target shape entry " + std::to_string(t[i]) + " (negative, or the size overflows)");
+        }
     }
     int64_t total = 1;
-    for (auto d : in) total *= d;
+    for (auto d : in)
+        if (__builtin_mul_overflow(total, d, &total)) return im.unsupported("an input whose size overflows");
     if (infer >= 0) t[size_t(infer)] = known ? total / known : 0;
     reshapeTo(im, t);
     return true;
