@@ -3,8 +3,10 @@
 #pragma once
 
 #include "core/tensor.h"
+#include "interop/safetensors.h"
 
 #include <QDir>
+#include <QProcess>
 #include <QString>
 #include <cmath>
 #include <string>
@@ -37,6 +39,24 @@ inline std::string compareTensors(const std::string& what, const Tensor& ref, co
             return what + ": element " + std::to_string(i) + " " + std::to_string(a) + " vs " + std::to_string(b);
     }
     return "";
+}
+
+// Runs `model` in ONNX Runtime (scripts/ort_run.js under node, modules from
+// `nodePath`) on `inputs` (by graph input name); files go to `dir`. False with *err on failure.
+inline bool runOrt(const QString& nodePath, const QString& model, const TensorMap& inputs, const QString& dir, TensorMap* outputs,
+                   std::string* err) {
+    TensorMap in;
+    for (auto& [id, t] : inputs) in["in." + id] = t;
+    const QString inFile = dir + "/in.safetensors", outFile = dir + "/out.safetensors";
+    if (!writeSafetensors(inFile.toStdString(), in, err)) return false;
+    QProcess node;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("NODE_PATH", nodePath);
+    node.setProcessEnvironment(env);
+    node.start("node", {qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/scripts/ort_run.js", model, inFile, outFile});
+    if (!node.waitForFinished(120000)) { *err = "ONNX Runtime did not finish in 120 s"; return false; }
+    if (node.exitCode() != 0) { *err = node.readAllStandardError().toStdString(); return false; }
+    return readSafetensors(outFile.toStdString(), outputs, err);
 }
 
 }  // namespace archscope::test

@@ -244,19 +244,8 @@ class TestOnnxExportOps : public QObject {
         }
         const QString nodePath = ortNodePath();
         if (nodePath.isEmpty()) QSKIP("ONNX Runtime part skipped: set ARCHSCOPE_ORT_NODE_PATH to a node_modules with onnxruntime-node");
-        TensorMap in;
-        for (auto& [id, t] : ref.inputs) in["in." + id] = t;
-        QVERIFY2(writeSafetensors(tmp.filePath("in.safetensors").toStdString(), in, &err), err.c_str());
-        QProcess node;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("NODE_PATH", nodePath);
-        node.setProcessEnvironment(env);
-        node.start("node", {qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/scripts/ort_run.js", model, tmp.filePath("in.safetensors"),
-                            tmp.filePath("out.safetensors")});
-        QVERIFY(node.waitForFinished(120000));
-        QVERIFY2(node.exitCode() == 0, node.readAllStandardError().constData());
         TensorMap out;
-        QVERIFY2(readSafetensors(tmp.filePath("out.safetensors").toStdString(), &out, &err), err.c_str());
+        QVERIFY2(test::runOrt(nodePath, model, ref.inputs, tmp.path(), &out, &err), err.c_str());
         for (auto& [id, t] : ref.r.outputs) {
             QVERIFY2(out.count("out." + id), id.c_str());
             const std::string why = compare("onnxruntime " + id, t, out.at("out." + id), 1e-4);

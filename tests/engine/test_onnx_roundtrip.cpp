@@ -213,20 +213,9 @@ private slots:
             QVERIFY(f.open(QIODevice::WriteOnly));
             f.write(rt.bytes.data(), qint64(rt.bytes.size()));
         }
-        TensorMap in;
-        for (auto& [id, t] : rt.ref.inputs) in["in." + id] = t;
         std::string err;
-        QVERIFY2(writeSafetensors(tmp.filePath("in.safetensors").toStdString(), in, &err), err.c_str());
-        QProcess node;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert("NODE_PATH", nodePath);
-        node.setProcessEnvironment(env);
-        node.start("node", {qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/scripts/ort_run.js", model, tmp.filePath("in.safetensors"),
-                            tmp.filePath("out.safetensors")});
-        QVERIFY(node.waitForFinished(120000));
-        QVERIFY2(node.exitCode() == 0, node.readAllStandardError().constData());
         TensorMap out, got;
-        QVERIFY2(readSafetensors(tmp.filePath("out.safetensors").toStdString(), &out, &err), err.c_str());
+        QVERIFY2(test::runOrt(nodePath, model, rt.ref.inputs, tmp.path(), &out, &err), err.c_str());
         for (auto& [k, t] : out)
             if (k.rfind("out.", 0) == 0) got[k.substr(4)] = t;
         const std::string why = compareAll("onnxruntime", rt.refOut, got);
