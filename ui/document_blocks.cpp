@@ -281,8 +281,15 @@ bool GraphDocument::collapseGroup(const QString& id) {
         setMessage(QString("No group \"%1\"").arg(id));
         return false;
     }
-    // Edited, or its id taken by a node meanwhile: kept as the user's own group, which runs as its members.
-    if (!isBlockUnedited(id) || g.node(s(id))) {
+    // A group the user made inside the open block would vanish with the members: keep the block open.
+    const std::set<std::string> members(it->nodes.begin(), it->nodes.end());
+    const bool innerGroup = std::any_of(g.groups.begin(), g.groups.end(), [&](const Group& x) {
+        return &x != &*it && !x.nodes.empty() && x.nodes.size() < members.size() &&
+               std::all_of(x.nodes.begin(), x.nodes.end(), [&](const std::string& m) { return members.count(m) > 0; });
+    });
+    // Edited, holding a group of the user's, or its id taken by a node meanwhile: kept as the
+    // user's own group, which runs as its members.
+    if (innerGroup || !isBlockUnedited(id) || g.node(s(id))) {
         if (it->collapsed) return false;
         it->collapsed = true;
         pushStructural(QString("Collapse %1").arg(id), g, selection());
@@ -292,7 +299,6 @@ bool GraphDocument::collapseGroup(const QString& id) {
     g.groups.erase(it);
     std::map<PortRef, std::string> inName, outName;
     blockPortNames(gr, &inName, &outName);
-    std::set<std::string> members(gr.nodes.begin(), gr.nodes.end());
     Node block{gr.id, gr.block, gr.blockAttrs, 1e300, 1e300};
     for (auto& m : gr.nodes)
         if (const Node* n = g.node(m)) { block.x = std::min(block.x, n->x); block.y = std::min(block.y, n->y); }
@@ -310,7 +316,7 @@ bool GraphDocument::collapseGroup(const QString& id) {
     for (auto& m : gr.nodes) g.removeNode(m);
     g.addNode(block);
     for (size_t i : outer) g.groups[i].nodes.push_back(block.id);
-    std::erase_if(g.groups, [](const Group& x) { return x.nodes.empty(); });  // groups made inside the block went with it
+    std::erase_if(g.groups, [](const Group& x) { return x.nodes.empty(); });
     for (auto& [from, to] : wires) g.connect(from, to);
     pushStructural(QString("Collapse %1").arg(id), g, {id});
     return true;

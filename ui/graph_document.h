@@ -121,7 +121,8 @@ public:
     // it as nodes "<node>.<inner>" in a new group recording the block. Returns the group id.
     Q_INVOKABLE QString openBlock(const QString& node);
     // Collapses group `id`: back into the composite node when it is an unedited
-    // opened block, else kept as a collapsed group (drawn as one node; it runs as its members).
+    // opened block holding no group of the user's, else kept as a collapsed group
+    // (drawn as one node; it runs as its members).
     Q_INVOKABLE bool collapseGroup(const QString& id);
     Q_INVOKABLE bool expandGroup(const QString& id);  // a collapsed group shows its members again
     Q_INVOKABLE bool isBlockUnedited(const QString& id) const;

@@ -144,6 +144,40 @@ private slots:
         QCOMPARE(d.nodes()->rowOf("group:attn"), -1);
     }
 
+    // A group made inside an opened block is the user's structure: collapsing the block
+    // must not drop it (it used to vanish with the members), so the block stays a group.
+    void groupInsideOpenedBlockSurvivesCollapse() {
+        QTemporaryDir dir;
+        GraphDocument d;
+        loadAttention(d, dir);
+        QVERIFY(!d.openBlock("attn").isEmpty());
+        QStringList two;
+        for (auto& n : d.graph().nodes())
+            if (n.op == "linear" && two.size() < 2) two << QString::fromStdString(n.id);
+        QCOMPARE(two.size(), 2);
+        d.setSelection(two);
+        QString mine;
+        roundTrip(d, "group inside", [&] { mine = d.groupSelection("Mine"); });
+        QVERIFY(!mine.isEmpty());
+        QVERIFY(d.isBlockUnedited("attn"));  // same computation: only the grouping is new
+        roundTrip(d, "collapse with inner group", [&] { QVERIFY(d.collapseGroup("attn")); });
+        QVERIFY(!d.graph().node("attn"));  // not folded back into the composite node
+        const Group* kept = nullptr;
+        for (auto& gr : d.graph().groups)
+            if (gr.id == mine.toStdString()) kept = &gr;
+        QVERIFY2(kept, "the user's group was lost");
+        QCOMPARE(kept->label, std::string("Mine"));
+        QCOMPARE(kept->nodes.size(), size_t(2));
+        QVERIFY(d.nodes()->rowOf("group:attn") >= 0);  // drawn as one collapsed node
+        QVERIFY(d.errors().isEmpty());
+        // Ungrouped again, the unedited block folds back into its node.
+        QVERIFY(d.expandGroup("attn"));
+        d.setSelection(two);
+        QVERIFY(d.ungroupSelection());
+        QVERIFY(d.collapseGroup("attn"));
+        QCOMPARE(d.graph().node("attn")->op, std::string("mha"));
+    }
+
     void nonCompositeRefusedWithReason() {
         GraphDocument d;
         QVERIFY(d.load(sample()));
