@@ -3,7 +3,8 @@
 // palette drop onto an edge, the template gallery, a composite block opened
 // by double-click, edited and collapsed, and a selection saved to the user
 // library and dropped from "My blocks". Screenshots go to
-// $ARCHSCOPE_SCREENSHOT_DIR (template-gallery.png, block-open.png, block-collapsed.png).
+// $ARCHSCOPE_SCREENSHOT_DIR (template-gallery.png, block-open.png, block-collapsed.png,
+// unsaved-dialog.png).
 #include "graph/design_io.h"
 #include "graph_document.h"
 #include "qml_types.h"
@@ -133,6 +134,10 @@ private slots:
         const std::string edited = serializeDesign(m_doc->graph());
         QMetaObject::invokeMethod(m_root, "guard", Q_ARG(QVariant, "new"));
         QTRY_VERIFY(dialog->property("opened").toBool());
+        // The whole question fits the dialog (fixed width, wrapped text), buttons included.
+        auto* box = qobject_cast<QQuickItem*>(dialog->property("contentItem").value<QObject*>());
+        QVERIFY(box && box->width() > 100 && box->height() >= box->implicitHeight() - 0.5);
+        shot("unsaved-dialog.png");
         QVERIFY(QMetaObject::invokeMethod(dialog, "reject"));  // Cancel
         QTRY_VERIFY(!dialog->property("visible").toBool());
         QCOMPARE(serializeDesign(m_doc->graph()), edited);  // Cancel: nothing happened

@@ -12,9 +12,14 @@ Dialog {
     signal discardRequested()
     title: "Save changes?"
     anchors.centerIn: parent
+    // A fixed width: the footer's buttons are sized from the dialog's width, whose implicit
+    // width is sized from the buttons (a binding loop once the document name changes).
+    width: 460
     modal: true
     standardButtons: Dialog.Save | Dialog.Discard | Dialog.Cancel
     Label {
+        width: parent.width
+        wrapMode: Text.Wrap
         text: "Save the changes to " + dialog.document.displayName + " before "
               + ({close: "closing", "new": "starting a new design", open: "opening another design", openPath: "opening another design",
                   template: "starting a design from a template"}[dialog.action] ?? "continuing") + "?\n"
