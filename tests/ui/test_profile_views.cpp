@@ -20,6 +20,8 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
+#include <cmath>
 #include <memory>
 
 using namespace archscope;
@@ -72,6 +74,23 @@ class TestProfileViews : public QObject {
                     out << series.property("at").callWithInstance(series, {k}).toQObject();
         }
         return out;
+    }
+
+    // The Theme singleton of a view's engine.
+    static QObject* themeOf(Shown& s) {
+        QQmlComponent c(s.engine.get());
+        c.setData("import QtQuick\nimport Archscope.Controls\nQtObject { property QtObject theme: Theme }", QUrl());
+        std::unique_ptr<QObject> o(c.create());
+        return o ? o->property("theme").value<QObject*>() : nullptr;
+    }
+    // WCAG 2 contrast ratio of two colours (relative luminance, sRGB).
+    static double contrast(const QColor& a, const QColor& b) {
+        auto lum = [](const QColor& c) {
+            auto ch = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
+            return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF());
+        };
+        const double la = lum(a), lb = lum(b);
+        return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
     }
 
 private slots:
@@ -334,6 +353,54 @@ private slots:
         QVERIFY(line);
         QCOMPARE(line->property("count").toInt(), 4);
         QCOMPARE(line->property("name").toString(), p.sweepSeries()[0].toMap()["label"].toString());
+    }
+
+    // Chart series follow View > Theme: on light, darker colours of the same hues, each
+    // at least 3:1 against the chart background (WCAG contrast, computed here).
+    void chartsFollowTheTheme() {
+        ProfileModel p;
+        QVERIFY(p.open(m_db) && p.loadSession(1));
+        GraphDocument doc;
+        loadDoc(doc, p);
+        doc.setSelection({"fc1"});
+        Shown sp = show("SparsityView", &p, &doc);
+        Shown sw = show("SweepView", &p, &doc);
+        QVERIFY(sp.item && sw.item);
+        QObject* theme = themeOf(sp);
+        QVERIFY(theme);
+        auto zeroBars = [&]() -> QColor {
+            for (QObject* set : ofClass(sp, sp.item->findChild<QObject*>("sparsityBars"), "BarSet"))
+                if (set->property("label").toString() == "exactly zero") return set->property("color").value<QColor>();
+            return {};
+        };
+        auto firstLine = [&]() -> QColor {
+            QObject* chart = sw.item->findChild<QObject*>("sweepLatency");
+            QJSValue js = sw.engine->newQObject(chart);
+            QObject* line = js.property("series").callWithInstance(js, {0}).toQObject();
+            return line ? line->property("color").value<QColor>() : QColor();
+        };
+        const char* names[] = {"seriesOrange", "seriesTeal", "seriesViolet", "seriesRed", "seriesGreen", "seriesBlue", "seriesYellow", "seriesLime"};
+        QColor darkBlue;
+        for (const char* mode : {"dark", "light"}) {
+            QObject* swTheme = themeOf(sw);  // each view has its own engine, so its own Theme
+            theme->setProperty("mode", mode);
+            swTheme->setProperty("mode", mode);
+            QTest::qWait(1000);
+            const QColor panel = theme->property("panel").value<QColor>();
+            for (const char* n : names) {
+                const double c = contrast(theme->property(n).value<QColor>(), panel);
+                QVERIFY2(c >= 3.0, qPrintable(QString("%1 theme: %2 is %3:1 against the panel").arg(mode, n).arg(c, 0, 'f', 2)));
+            }
+            QCOMPARE(zeroBars(), theme->property("seriesBlue").value<QColor>());
+            QCOMPARE(firstLine(), swTheme->property("seriesOrange").value<QColor>());  // redrawn in the new colours
+            if (QString(mode) == "dark") darkBlue = zeroBars();
+            else QVERIFY(zeroBars() != darkBlue);
+            const QString dir = qEnvironmentVariable("ARCHSCOPE_SCREENSHOT_DIR");
+            if (!dir.isEmpty()) {
+                QVERIFY(sp.window->grabWindow().save(dir + "/sparsity-" + mode + ".png"));
+                QVERIFY(sw.window->grabWindow().save(dir + "/sweep-" + mode + ".png"));
+            }
+        }
     }
 
     // --- the run worker ---

@@ -49,6 +49,17 @@ QtObject {
     readonly property color chartGrid: dark ? "#353a45" : "#d3d7de"
     readonly property color timelineGrid: dark ? "#2a2e37" : "#dde0e6"
     readonly property color timelineTrack: dark ? "#3a3f4b" : "#cdd1d9"
+    // Chart series: the same hues in both themes, darker on light so that each keeps
+    // at least 3:1 contrast against the chart background (Theme.panel).
+    readonly property color seriesOrange: dark ? "#e8a33d" : "#b86e00"
+    readonly property color seriesTeal: dark ? "#26828e" : "#1d6b75"
+    readonly property color seriesViolet: dark ? "#a371f7" : "#7c3bd6"
+    readonly property color seriesRed: dark ? "#f85149" : "#cf222e"
+    readonly property color seriesGreen: dark ? "#3fb950" : "#1a7f37"
+    readonly property color seriesBlue: dark ? "#1f6feb" : "#0b5cc7"
+    readonly property color seriesYellow: dark ? "#fde725" : "#8a7500"
+    readonly property color seriesLime: dark ? "#6ece58" : "#3d8b2f"
+    readonly property var series: [seriesOrange, seriesTeal, seriesViolet, seriesRed, seriesGreen, seriesBlue, seriesYellow]
 
     // Controls palette (Fusion style), set on the main window and inherited by dialogs and menus
     readonly property color base: dark ? "#181a20" : "#ffffff"

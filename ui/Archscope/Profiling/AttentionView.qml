@@ -104,8 +104,8 @@ Rectangle {
             id: bars
             axisX: BarCategoryAxis { categories: root.headInfo ? root.layerInfo.heads.map(h => "h" + h.head) : []; labelsColor: Theme.textDim }
             axisY: ValueAxis { min: 0; max: root.layerInfo ? Math.max(0.1, root.layerInfo.heads[0].maxEntropy) : 1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.2g" }
-            BarSet { label: "mean"; color: "#26828e"; values: root.layerInfo ? root.layerInfo.heads.map(h => h.entropyMean) : [] }
-            BarSet { label: "min"; color: "#fde725"; values: root.layerInfo ? root.layerInfo.heads.map(h => h.entropyMin) : [] }
+            BarSet { label: "mean"; color: Theme.seriesTeal; values: root.layerInfo ? root.layerInfo.heads.map(h => h.entropyMean) : [] }
+            BarSet { label: "min"; color: Theme.seriesYellow; values: root.layerInfo ? root.layerInfo.heads.map(h => h.entropyMin) : [] }
             onClicked: (index, set) => root.headIndex = root.layerInfo.heads[index].head
         }
     }

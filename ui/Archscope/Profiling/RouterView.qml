@@ -71,11 +71,11 @@ Rectangle {
                     labelsColor: Theme.textDim; labelFormat: "%.2f"; titleText: "share of tokens"; titleBrush: Theme.textDim }
         BarSeries {
             axisX: ex; axisY: ey
-            BarSet { label: "routed (before capacity)"; color: "#26828e"; values: root.load ? root.load.fractions : [] }
-            BarSet { label: "kept (after capacity)"; color: "#e8a33d"; values: root.kept ? root.kept.fractions : [] }
+            BarSet { label: "routed (before capacity)"; color: Theme.seriesTeal; values: root.load ? root.load.fractions : [] }
+            BarSet { label: "kept (after capacity)"; color: Theme.seriesOrange; values: root.kept ? root.kept.fractions : [] }
         }
         LineSeries {
-            name: "uniform (k / E)"; axisY: ey; color: "#f85149"; width: 1.5
+            name: "uniform (k / E)"; axisY: ey; color: Theme.seriesRed; width: 1.5
             axisX: ValueAxis { visible: false; min: 0; max: 1 }
             XYPoint { x: 0; y: root.uniform }
             XYPoint { x: 1; y: root.uniform }

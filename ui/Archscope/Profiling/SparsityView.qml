@@ -50,8 +50,8 @@ Rectangle {
         HorizontalBarSeries {
             axisY: BarCategoryAxis { categories: root.barRows.map(t => t.node + "." + t.port + (t.top === root.selected ? "  ◀" : "")); gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelsFont.pixelSize: 10 }
             axisX: ValueAxis { min: 0; max: 1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.1f"; tickCount: 6 }
-            BarSet { label: "exactly zero"; color: "#1f6feb"; values: root.barRows.map(t => t.zero) }
-            BarSet { label: "near zero (|x| under eps)"; color: "#e8a33d"; values: root.barRows.map(t => t.nearZero) }
+            BarSet { label: "exactly zero"; color: Theme.seriesBlue; values: root.barRows.map(t => t.zero) }
+            BarSet { label: "near zero (|x| under eps)"; color: Theme.seriesOrange; values: root.barRows.map(t => t.nearZero) }
             onClicked: (index, set) => root.pick(index)
         }
     }
@@ -65,7 +65,7 @@ Rectangle {
         ValueAxis { id: hx; min: -(root.detail.absmax ?? 1); max: root.detail.absmax ?? 1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.2g"; tickCount: 5 }
         ValueAxis { id: hy; min: 0; max: Math.log10(1 + Math.max(1, ...root.bins)) * 1.1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.1f"; titleText: "log10(1 + count)"; titleBrush: Theme.textDim }
         AreaSeries {
-            axisX: hx; axisY: hy; color: "#26828e"; borderColor: "#6ece58"; borderWidth: 1
+            axisX: hx; axisY: hy; color: Theme.seriesTeal; borderColor: Theme.seriesLime; borderWidth: 1
             upperSeries: LineSeries { id: histLine }
         }
     }
@@ -79,7 +79,7 @@ Rectangle {
         legend.labelColor: Theme.text; legend.alignment: Qt.AlignBottom
         ValueAxis { id: cx; min: 0; max: Math.max(1, root.channels.length - 1); gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%d" }
         ValueAxis { id: cy; min: 0; max: Math.max(1e-6, ...root.channels) * 1.1; gridLineColor: Theme.chartGrid; labelsColor: Theme.textDim; labelFormat: "%.2g" }
-        LineSeries { id: chAll; name: "absmax"; axisX: cx; axisY: cy; color: "#26828e"; width: 1.5 }
-        ScatterSeries { id: chOut; name: "outlier"; axisX: cx; axisY: cy; color: "#f85149"; markerSize: 9; borderColor: "#f85149" }
+        LineSeries { id: chAll; name: "absmax"; axisX: cx; axisY: cy; color: Theme.seriesTeal; width: 1.5 }
+        ScatterSeries { id: chOut; name: "outlier"; axisX: cx; axisY: cy; color: Theme.seriesRed; markerSize: 9; borderColor: Theme.seriesRed }
     }
 }

@@ -11,9 +11,11 @@ Rectangle {
     property var document: null
     color: Theme.panel
     readonly property var series: profile.sweepSeries
-    readonly property var colors: ["#e8a33d", "#26828e", "#a371f7", "#f85149", "#3fb950", "#1f6feb", "#fde725"]
-    onSeriesChanged: fill()
-    Component.onCompleted: fill()
+    readonly property var colors: Theme.series
+    property bool completed: false  // charts are filled only once they exist
+    onSeriesChanged: if (completed) fill()
+    onColorsChanged: if (completed) fill()  // the theme changed: lines recoloured
+    Component.onCompleted: { completed = true; fill() }
     function bounds(key) {
         let lo = Infinity, hi = -Infinity, xlo = Infinity, xhi = -Infinity
         for (const s of series) for (const p of s.points) {
