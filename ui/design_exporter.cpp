@@ -43,7 +43,10 @@ bool DesignExporter::exportDocument(GraphDocument* doc, const QString& format, c
     o.format = format.toStdString();
     o.output = localPath(pathOrUrl).toStdString();
     o.scale = pngScale;
-    if (!doc->filePath().isEmpty()) o.designDir = QFileInfo(doc->filePath()).absolutePath().toStdString();
+    if (!doc->filePath().isEmpty()) {
+        o.designDir = QFileInfo(doc->filePath()).absolutePath().toStdString();
+        o.designFile = doc->filePath().toStdString();
+    }
     DesignExportResult r = exportDesignFile(doc->graph(), doc->analysis(), o);
     if (r.code) {
         m_error = QString::fromStdString(r.error);
@@ -55,7 +58,10 @@ bool DesignExporter::exportDocument(GraphDocument* doc, const QString& format, c
         return false;
     }
     m_written = QString::fromStdString(r.written);
-    QString note = r.warnings.empty() ? QString() : QString(" (%1 problem(s) drawn without shapes)").arg(r.warnings.size());
+    QString note;
+    if (!r.warnings.empty())
+        note = format == "svg" || format == "png" ? QString(" (%1 problem(s) drawn without shapes)").arg(r.warnings.size())
+                                                  : " (" + QString::fromStdString(r.warnings.front()) + ")";
     doc->setMessage("Exported " + format + " to " + m_written + note);
     emit finished(true);
     return true;

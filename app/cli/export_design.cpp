@@ -33,6 +33,7 @@ int exportDesign(const Args& args, std::ostream& out, std::ostream& err) {
     }
     o.weightsFile = args.value("--weights");
     o.designDir = fs::path(file).parent_path().string();
+    o.designFile = file;
     Graph g;
     Analysis a;
     if (int rc = loadAndAnalyze(args, file, &g, &a, err, "export")) return rc;

@@ -33,11 +33,32 @@ DesignExportResult exportDiagram(const Graph& g, const Analysis& a, const Design
     return r;
 }
 
+// The design's own weights file (weights.file resolved against designDir), or "".
+std::string designWeightsFile(const Graph& g, const DesignExportOptions& o) {
+    if (g.weights.file.empty()) return {};
+    return fs::path(g.weights.file).is_absolute() || o.designDir.empty() ? g.weights.file : (fs::path(o.designDir) / g.weights.file).string();
+}
+
+bool samePath(const std::string& a, const std::string& b) {
+    if (a.empty() || b.empty()) return false;
+    std::error_code ec1, ec2;
+    const fs::path ca = fs::weakly_canonical(fs::absolute(a), ec1), cb = fs::weakly_canonical(fs::absolute(b), ec2);
+    return !ec1 && !ec2 && ca == cb;
+}
+
+// An export must not destroy the design it is made from.
+DesignExportResult checkNotOverwritingDesign(const Graph& g, const std::string& out, const DesignExportOptions& o) {
+    if (samePath(out, o.designFile))
+        return fail(2, out + " is the design file itself\n  fix: choose another output file name (-o)");
+    if (o.format != "safetensors" && samePath(out, designWeightsFile(g, o)))
+        return fail(2, out + " is the design's weights file (weights.file)\n  fix: choose another output file name (-o)");
+    return {};
+}
+
 // The parameters to export: a weights file (explicit or the design's), then seeded init.
 DesignExportResult loadWeights(const Graph& g, const Analysis& a, const DesignExportOptions& o, WeightStore* w) {
     std::string msg, wfile = o.weightsFile;
-    if (wfile.empty() && !g.weights.file.empty())
-        wfile = fs::path(g.weights.file).is_absolute() || o.designDir.empty() ? g.weights.file : (fs::path(o.designDir) / g.weights.file).string();
+    if (wfile.empty()) wfile = designWeightsFile(g, o);
     if (!wfile.empty() && !w->loadFile(wfile, &msg)) return fail(2, msg);
     if (!w->materialize(a, o.seed.value_or(g.weights.seed), &msg)) return fail(2, msg);
     return {};
@@ -46,8 +67,11 @@ DesignExportResult loadWeights(const Graph& g, const Analysis& a, const DesignEx
 DesignExportResult exportPyTorchFiles(const Graph& g, const Analysis& a, const WeightStore& w, const DesignExportOptions& o) {
     fs::path py = o.output;
     if (py.extension() != ".py") py += ".py";
+    if (DesignExportResult r = checkNotOverwritingDesign(g, py.string(), o); r.code) return r;
     fs::path weights = py;
     weights.replace_extension(".safetensors");
+    const bool renamed = samePath(weights.string(), designWeightsFile(g, o)) || samePath(weights.string(), o.designFile);
+    if (renamed) weights.replace_extension(".torch.safetensors");  // the design keeps its own weights file
     std::string code, msg;
     TensorMap state;
     if (!exportPyTorch(g, a, w, weights.filename().string(), &code, &state, &msg))
@@ -55,6 +79,9 @@ DesignExportResult exportPyTorchFiles(const Graph& g, const Analysis& a, const W
     if (!writeFileAtomic(py.string(), code, &msg) || !writeSafetensors(weights.string(), state, &msg)) return fail(1, msg);
     DesignExportResult r;
     r.written = py.string() + " and " + weights.string();
+    if (renamed)
+        r.warnings.push_back("the state dict went to " + weights.filename().string() + ": " + py.stem().string() +
+                             ".safetensors is the design's own weights file");
     return r;
 }
 
@@ -75,6 +102,8 @@ DesignExportResult exportDesignFile(const Graph& g, const Analysis& a, const Des
     for (auto& f : designExportFormats()) known = known || f == o.format;
     if (!known) return fail(2, "the format must be onnx, pytorch, safetensors, svg or png, got \"" + o.format + "\"");
     if (o.output.empty()) return fail(2, "no output file given");
+    if (o.format != "pytorch")
+        if (DesignExportResult r = checkNotOverwritingDesign(g, o.output, o); r.code) return r;
     if (o.format == "svg" || o.format == "png") return exportDiagram(g, a, o);
     if (!a.ok()) {
         std::string msg = "the design does not validate (fix these first; svg/png export draws it anyway):";

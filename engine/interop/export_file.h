@@ -4,11 +4,14 @@
 //
 //   onnx         OUT (opset 17, checked by onnx::checker)
 //   pytorch      OUT.py (".py" appended when missing) and OUT.safetensors beside it
+//                (OUT.torch.safetensors when OUT.safetensors is the design's own weights file)
 //   safetensors  OUT: the design's parameters (weights file, else seeded init)
 //   svg, png     OUT: the paper diagram (interop/diagram.h); drawn even when the
 //                design has errors (they become warnings, edges lack shapes)
 // Weights: `weightsFile` when given, else the design's weights.file resolved
 // against `designDir`, then materialize() with `seed` (default: the design's).
+// Never overwritten: the design file itself (`designFile`) and, except by a
+// safetensors export of those same weights, the design's weights file.
 #pragma once
 
 #include "graph/analysis.h"
@@ -24,6 +27,7 @@ struct DesignExportOptions {
     std::string format;       // onnx | pytorch | safetensors | svg | png
     std::string output;       // path written (pytorch: the .py file)
     std::string designDir;    // resolves a relative weights.file
+    std::string designFile;   // the design's own file (never overwritten); may be empty
     std::string weightsFile;  // overrides the design's weights.file
     std::optional<uint64_t> seed;
     int scale = 2;            // png pixels per diagram unit, 1..4

@@ -36,7 +36,7 @@ bool convertTopK(Importer& im) {
     if (!floatInput(im)) return false;
     if (!IN(im, 1).isConst) return im.unsupported("k that is not constant");
     if (im.attrInt("sorted", 1) != 1) return im.unsupported("sorted = 0");
-    const int64_t k = int64_t(scalarOf(IN(im, 1).data));
+    const int64_t k = toInt64(scalarOf(IN(im, 1).data));
     auto outs = im.emit("topk", {{"k", k}, {"axis", im.attrInt("axis", -1)}, {"largest", im.attrInt("largest", 1) != 0}}, {im.port(0)});
     im.setPort(0, outs[0]);
     im.setPort(1, outs[1]);
@@ -46,7 +46,7 @@ bool convertTopK(Importer& im) {
 bool convertCumSum(Importer& im) {
     if (!floatInput(im)) return false;
     if (!IN(im, 1).isConst) return im.unsupported("axis that is not constant");
-    const std::map<std::string, AttrValue> a{{"axis", int64_t(scalarOf(IN(im, 1).data))},
+    const std::map<std::string, AttrValue> a{{"axis", toInt64(scalarOf(IN(im, 1).data))},
                                              {"exclusive", im.attrInt("exclusive", 0) != 0},
                                              {"reverse", im.attrInt("reverse", 0) != 0}};
     im.setPort(0, im.emit1("cumsum", a, {im.port(0)}));

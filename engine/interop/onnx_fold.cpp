@@ -17,9 +17,16 @@ namespace {
 
 using Shp = std::vector<int64_t>;
 
+// Folded constants are shape arithmetic and masks: small. A file asking for more
+// (or for a negative size) is refused before anything is allocated.
+constexpr int64_t kMaxFoldElements = int64_t(1) << 26;
+
 int64_t numelOf(const Shp& s) {
     int64_t n = 1;
-    for (auto d : s) n *= d;
+    for (auto d : s)
+        if (d < 0 || __builtin_mul_overflow(n, d, &n) || n > kMaxFoldElements)
+            throw ImportError("a constant of shape " + shapeStr(s) + " is negative or too large to fold (at most " +
+                              std::to_string(kMaxFoldElements) + " elements)");
     return n;
 }
 
@@ -46,6 +53,7 @@ Shp broadcast(const std::vector<Shp>& shapes) {
             if (o != 1 && o != s[i]) throw ImportError("shapes do not broadcast");
             o = s[i];
         }
+    numelOf(out);  // negative or huge: refused here
     return out;
 }
 
@@ -104,8 +112,8 @@ Tensor takeAxes(const Tensor& t, const std::vector<std::vector<int64_t>>& pick) 
     for (auto& p : pick) out.push_back(int64_t(p.size()));
     const auto st = stridesOf(t.shape());
     const size_t esz = dtypeSize(t.dtype());
-    Tensor r(t.dtype(), out);
     const int64_t n = numelOf(out);
+    Tensor r(t.dtype(), out);
     for (int64_t i = 0; i < n; ++i) {
         int64_t rem = i, off = 0;
         for (size_t k = out.size(); k-- > 0;) { off += pick[k][size_t(rem % out[k])] * st[k]; rem /= out[k]; }
@@ -281,9 +289,14 @@ void foldReshape(Importer& im) {
     int infer = -1;
     int64_t known = 1;
     for (size_t i = 0; i < target.size(); ++i) {
-        if (target[i] == 0 && !allowZero) target[i] = d.shape().at(i);
+        if (target[i] == 0 && !allowZero) {
+            if (i >= d.shape().size()) throw ImportError("Reshape target " + shapeStr(target) + " copies a dimension (0) past the input's rank");
+            target[i] = d.shape()[i];
+        }
+        if (target[i] == -1 && infer >= 0) throw ImportError("Reshape target " + shapeStr(target) + " has two -1 entries");
         if (target[i] == -1) infer = int(i);
-        else known *= target[i];
+        else if (target[i] < 0 || __builtin_mul_overflow(known, target[i], &known))
+            throw ImportError("Reshape target " + shapeStr(target) + " has a negative or too large entry");
     }
     if (infer >= 0) target[size_t(infer)] = known ? d.numel() / known : 0;
     if (numelOf(target) != d.numel()) throw ImportError("Reshape of " + shapeStr(d.shape()) + " to " + shapeStr(target) + " changes the size");
@@ -306,7 +319,12 @@ void foldExpand(Importer& im) {
 
 void foldRange(Importer& im) {
     const double s = scalarOf(C(im, 0)), l = scalarOf(C(im, 1)), dl = scalarOf(C(im, 2));
-    const int64_t n = std::max<int64_t>(0, int64_t(std::ceil((l - s) / dl)));
+    if (dl == 0) throw ImportError("Range with delta 0 never ends");
+    const double count = std::ceil((l - s) / dl);
+    if (!(count <= double(kMaxFoldElements)))  // NaN too
+        throw ImportError("Range from " + std::to_string(s) + " to " + std::to_string(l) + " by " + std::to_string(dl) +
+                          " has too many elements (at most " + std::to_string(kMaxFoldElements) + ")");
+    const int64_t n = std::max<int64_t>(0, toInt64(count));
     std::vector<double> v(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) v[size_t(i)] = s + double(i) * dl;
     im.setConst(0, fromDoubles(C(im, 0).dtype(), {n}, v));
@@ -323,7 +341,7 @@ void foldConstantOfShape(Importer& im) {
 
 void foldTrilu(Importer& im) {
     const Tensor& d = C(im, 0);
-    const int64_t k = im.in(1) ? int64_t(scalarOf(C(im, 1))) : 0;
+    const int64_t k = im.in(1) ? toInt64(scalarOf(C(im, 1))) : 0;
     const bool upper = im.attrInt("upper", 1) != 0;
     const int64_t rows = d.dim(-2), cols = d.dim(-1);
     auto v = toDoubles(d);
@@ -399,7 +417,11 @@ const std::map<std::string, FoldFn>& foldTable() {
         {"Identity", [](Importer& im) { im.alias(0, *im.in(0)); }},
         {"Dropout", [](Importer& im) { im.alias(0, *im.in(0)); }},
         {"Shape", foldShape},
-        {"Size", [](Importer& im) { im.setConst(0, Tensor::i64({}, {numelOf(im.in(0)->shape())})); }},
+        {"Size", [](Importer& im) {
+             int64_t n = 1;  // a design value's size: its shape is checked already, no folding cap
+             for (int64_t d : im.in(0)->shape()) n *= d;
+             im.setConst(0, Tensor::i64({}, {n}));
+         }},
         {"Cast", foldCast},
         {"Gather", foldGather},
         {"Concat", foldConcat},

@@ -535,17 +535,24 @@ std::vector<double> toDoubles(const Tensor& t) {
     return v;
 }
 
+int64_t toInt64(double x) {
+    // 2^63 is exact in a double; anything at or past it (or NaN) has no int64 value.
+    if (!(x > -9223372036854775808.0 && x < 9223372036854775808.0))
+        throw ImportError("the value " + std::to_string(x) + " does not fit a 64-bit integer (an index, size or integer constant)");
+    return int64_t(x);
+}
+
 Tensor fromDoubles(DType dt, const std::vector<int64_t>& shape, const std::vector<double>& v) {
     Tensor t(dt, shape);
     if (dt == DType::F32) for (size_t i = 0; i < v.size(); ++i) t.f32()[i] = float(v[i]);
-    else for (size_t i = 0; i < v.size(); ++i) t.i64()[i] = int64_t(v[i]);
+    else for (size_t i = 0; i < v.size(); ++i) t.i64()[i] = toInt64(v[i]);
     return t;
 }
 
 std::vector<int64_t> toInts(const Tensor& t) {
     if (t.dtype() == DType::I64) return std::vector<int64_t>(t.i64(), t.i64() + t.numel());
     std::vector<int64_t> v;
-    for (int64_t i = 0; i < t.numel(); ++i) v.push_back(int64_t(t.f32()[i]));
+    for (int64_t i = 0; i < t.numel(); ++i) v.push_back(toInt64(double(t.f32()[i])));
     return v;
 }
 

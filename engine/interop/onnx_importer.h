@@ -168,6 +168,7 @@ void setTokenRanges(Graph* g);
 std::vector<double> toDoubles(const Tensor& t);
 Tensor fromDoubles(DType dt, const std::vector<int64_t>& shape, const std::vector<double>& v);
 std::vector<int64_t> toInts(const Tensor& t);
+int64_t toInt64(double x);  // throws ImportError for NaN or values past the int64 range
 double scalarOf(const Tensor& t);  // the single element; throws ImportError otherwise
 std::string shapeAttr(const std::vector<int64_t>& s);  // "2, 8, 32"
 Tensor transpose2d(const Tensor& t);

@@ -377,6 +377,50 @@ private slots:
         QVERIFY2(r.code == 2 && r.err.contains("positive integer"), qPrintable(describe(r)));
     }
 
+    // `archscope export` never overwrites the design it exports: not the design file, and
+    // not its weights file. A PyTorch export beside the design (m.py next to m.json whose
+    // weights are m.safetensors) puts the state dict in m.torch.safetensors; the design's
+    // weights and outputs stay as they were.
+    void exportKeepsTheDesignAndItsWeights() {
+        QDir().mkpath(tmp("keep"));
+        const QString design = tmp("keep/m.json"), weights = tmp("keep/m.safetensors");
+        QByteArray text = readBytes(sample());
+        QVERIFY(text.contains("\"weights\": {\"file\": \"\", \"seed\": 0}"));
+        text.replace("\"weights\": {\"file\": \"\", \"seed\": 0}", "\"weights\": {\"file\": \"m.safetensors\", \"seed\": 0}");
+        QVERIFY(writeBytes(design, text));
+        Result init = archscope({"export", sample(), "--format", "safetensors", "--seed", "7", "-o", weights});
+        QVERIFY2(init.code == 0, qPrintable(describe(init)));
+        const QByteArray designBytes = readBytes(design), weightBytes = readBytes(weights);
+        QVERIFY(weightBytes.size() > 1000);
+        Result before = archscope({"run", design, "--seed", "3", "--output", tmp("keep/before.npy")});
+        QVERIFY2(before.code == 0, qPrintable(describe(before)));
+
+        Result py = archscope({"export", design, "--format", "pytorch", "-o", tmp("keep/m.py")});
+        QVERIFY2(py.code == 0 && py.out.contains("m.torch.safetensors"), qPrintable(describe(py)));
+        QVERIFY2(py.err.contains("warning") && py.err.contains("own weights file"), qPrintable(describe(py)));
+        QVERIFY(readBytes(tmp("keep/m.py")).contains("m.torch.safetensors"));
+        QVERIFY(QFile::exists(tmp("keep/m.torch.safetensors")));
+        QCOMPARE(readBytes(weights), weightBytes);
+
+        Result self = archscope({"export", design, "--format", "onnx", "-o", design});
+        QVERIFY2(self.code == 2 && self.err.contains("is the design file itself") && self.err.contains("fix:"), qPrintable(describe(self)));
+        Result overW = archscope({"export", design, "--format", "svg", "-o", weights});
+        QVERIFY2(overW.code == 2 && overW.err.contains("weights file"), qPrintable(describe(overW)));
+        QCOMPARE(readBytes(design), designBytes);
+        QCOMPARE(readBytes(weights), weightBytes);
+
+        // Elsewhere, the state dict is named after the .py file as usual.
+        QDir().mkpath(tmp("keep/out"));
+        Result other = archscope({"export", design, "--format", "pytorch", "-o", tmp("keep/out/m")});
+        QVERIFY2(other.code == 0 && QFile::exists(tmp("keep/out/m.py")) && QFile::exists(tmp("keep/out/m.safetensors")), qPrintable(describe(other)));
+        QVERIFY(!other.err.contains("warning"));
+
+        Result after = archscope({"run", design, "--seed", "3", "--output", tmp("keep/after.npy")});
+        QVERIFY2(after.code == 0, qPrintable(describe(after)));
+        QVERIFY(readBytes(tmp("keep/before.npy")).size() > 1000);
+        QCOMPARE(readBytes(tmp("keep/after.npy")), readBytes(tmp("keep/before.npy")));  // same weights, same outputs
+    }
+
     void unknownCommand() {
         // A first argument that is no command, no file and has no extension is
         // a misspelt command: exit 2 with a suggestion, never the GUI.

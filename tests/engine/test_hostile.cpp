@@ -200,6 +200,11 @@ private slots:
         QTest::newRow("dims overflow") << "dims_overflow.onnx" << "too large|0-element but contains data";
         QTest::newRow("dims huge") << "dims_huge.onnx" << "too large";
         QTest::newRow("dims negative") << "dims_negative.onnx" << "negative";
+        // Constant folding (fuzz_onnx found a float-to-integer overflow): refused by name, nothing allocated.
+        QTest::newRow("fold range huge") << "fold_range_huge.onnx" << "has too many elements";
+        QTest::newRow("fold shape negative") << "fold_shape_negative.onnx" << "negative or too large to fold";
+        QTest::newRow("fold float not integer") << "fold_float_not_integer.onnx" << "does not fit a 64-bit integer";
+        QTest::newRow("fold reshape two -1") << "fold_reshape_two_inferred.onnx" << "two -1 entries";
     }
     void onnxHostileModels() {
         if (!onnxAvailable()) QSKIP("built without ONNX support");

@@ -232,6 +232,23 @@ private slots:
         QVERIFY(exportVia("onnx", out));
         QVERIFY(QFile::exists(out));
     }
+
+    // File > Export onto the open design's own file is refused with the reason; the file is untouched.
+    void exportOntoTheDesignIsRefused() {
+        const QString copy = m_tmp.filePath("design.json");
+        QVERIFY(QFile::copy(sample(), copy));
+        QVERIFY(m_doc->load(copy));
+        QFile f(copy);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray before = f.readAll();
+        f.close();
+        openDialog();
+        QVERIFY(!exportVia("svg", copy));
+        QVERIFY2(m_doc->message().contains("is the design file itself"), qPrintable(m_doc->message()));
+        QVERIFY(m_dialog->property("error").toString().contains("fix:"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+    }
 };
 
 QTEST_MAIN(TestExportGui)
