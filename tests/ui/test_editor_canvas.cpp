@@ -208,7 +208,13 @@ private slots:
             return false;
         };
         QVERIFY(labelShown(fc1In));
+        const int inView = doc.visibleNodes()->visibleCount();
+        QVERIFY(inView > 0 && inView <= 60);
         view->setProperty("zoom", 0.6);
+        QTest::qWait(250);
+        QVERIFY2(fc1->property("detail").toBool(), "few nodes in view: full detail at 60 %");  // a small design, fitted
+        view->setProperty("detailNodes", 0);  // as if many nodes were in view
+        view->setProperty("zoom", 0.61);
         QTest::qWait(250);
         QVERIFY(!fc1->property("detail").toBool());
         QVERIFY(!labelShown(fc1In));

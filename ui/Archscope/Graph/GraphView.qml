@@ -29,9 +29,21 @@ Item {
     // Zoomed out below this, nodes are boxes drawn by the EdgeLayer (no delegates): fast overview.
     property real overviewZoom: 0.5
     readonly property bool overview: zoom < overviewZoom
-    // Between overviewZoom and this, node delegates leave out their small texts (op, stats, port labels).
+    // Between overviewZoom and this, node delegates leave out their small texts (op, stats, port labels)
+    // when many nodes are in view; with at most detailNodes in view (a small design fitted to the
+    // window, say) they keep them: their cost is per node shown. Hysteresis: back above 1.5x that.
     property real detailZoom: 0.75
-    readonly property bool detailed: zoom >= detailZoom
+    property int detailNodes: 60
+    property bool fewInView: true
+    readonly property bool detailed: zoom >= detailZoom || fewInView
+    Connections {
+        target: view.document.visibleNodes
+        function onViewportChanged() {
+            const n = view.document.visibleNodes.visibleCount
+            if (n <= view.detailNodes) view.fewInView = true
+            else if (n > view.detailNodes * 1.5) view.fewInView = false
+        }
+    }
     signal quickAddRequested(point p)
     Keys.onPressed: (event) => {
         if (event.key === Qt.Key_Tab || event.key === Qt.Key_Space) {
