@@ -7,9 +7,13 @@
 #include "qml_types.h"
 
 #include <QColor>
+#include <QDir>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
+#include <QQuickStyle>
 #include <QQuickWindow>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QtTest>
 #include <cstdlib>
 
@@ -23,6 +27,18 @@ inline QQuickItem* find(QQuickItem* root, const QString& name) {
     for (QQuickItem* c : root->childItems())
         if (QQuickItem* f = find(c, name)) return f;
     return nullptr;
+}
+
+// initTestCase of a test that opens editor windows: its own settings (cleared) and an
+// empty recovery folder, so that no earlier run's autosave opens a restore dialog.
+inline void startEditorTests(const char* appName) {
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName("ArchscopeTest");
+    QCoreApplication::setApplicationName(appName);
+    QSettings().clear();
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();
+    archscope::ui::registerQmlTypes();
+    QQuickStyle::setStyle("Fusion");
 }
 
 inline int dist(QColor a, QColor b) {

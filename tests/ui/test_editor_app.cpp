@@ -12,7 +12,6 @@
 #include <QDir>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QSettings>
 #include <QStandardPaths>
@@ -39,13 +38,7 @@ class TestEditorApp : public QObject {
 
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("ArchscopeTest");
-        QCoreApplication::setApplicationName("archscope-app-test");
-        QSettings().clear();
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();
-        registerQmlTypes();
-        QQuickStyle::setStyle("Fusion");
+        edtest::startEditorTests("archscope-app-test");
     }
     void cleanupTestCase() { QSettings().clear(); }
 

@@ -26,14 +26,9 @@ using namespace archscope::ui;
 class TestEditorCanvas : public QObject {
     Q_OBJECT
 
-    static QString sample() { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
+    static QString sample() { return edtest::sample(); }
     static std::string text(const GraphDocument& d) { return serializeDesign(d.graph()); }
-    static QQuickItem* find(QQuickItem* root, const QString& name) {
-        if (root->objectName() == name) return root;
-        for (QQuickItem* c : root->childItems())
-            if (QQuickItem* f = find(c, name)) return f;
-        return nullptr;
-    }
+    static QQuickItem* find(QQuickItem* root, const QString& name) { return edtest::find(root, name); }
     // fc1, act, fc2 of the sample grouped (and collapsed when asked); returns the group id.
     static QString groupMiddle(GraphDocument& d, bool collapse) {
         d.setSelection({"fc1", "act", "fc2"});

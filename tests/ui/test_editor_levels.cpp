@@ -27,7 +27,7 @@ using namespace archscope::ui;
 class TestEditorLevels : public QObject {
     Q_OBJECT
 
-    static QString sample() { return qEnvironmentVariable("ARCHSCOPE_SOURCE_DIR") + "/resources/samples/mlp.json"; }
+    static QString sample() { return edtest::sample(); }
     static std::string text(const GraphDocument& d) { return serializeDesign(d.graph()); }
     template <class F> void roundTrip(GraphDocument& d, const char* what, F edit) { edtest::undoRoundTrip(d, what, edit); }
     static QStringList pathIds(const GraphDocument& d) {

@@ -15,7 +15,6 @@
 #include <QPalette>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
-#include <QQuickStyle>
 #include <QQuickWindow>
 #include <QSettings>
 #include <QStandardPaths>
@@ -91,14 +90,8 @@ class TestEditorTheme : public QObject {
 
 private slots:
     void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName("ArchscopeTest");
-        QCoreApplication::setApplicationName("archscope-theme-test");
-        QSettings().clear();
         qunsetenv("ARCHSCOPE_THEME");
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/recovery").removeRecursively();
-        registerQmlTypes();
-        QQuickStyle::setStyle("Fusion");
+        edtest::startEditorTests("archscope-theme-test");
     }
     void cleanupTestCase() { QSettings().clear(); }
 
